@@ -1,0 +1,87 @@
+import { Temporal } from 'temporal-polyfill';
+
+/**
+ * Rendering helpers shared by shiftctl commands: aligned tables, colour that appears only on a
+ * terminal, and instants written in a time zone. No command-specific knowledge here.
+ */
+
+export type Colour = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'dim' | 'bold';
+
+const CODES: Record<Colour, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  cyan: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+/** Paints text in a colour, or returns it as is (pipes, files, NO_COLOR). */
+export type Paint = (colour: Colour, text: string) => string;
+
+/** A {@link Paint} that colours only when `enabled` (pass `io.isTty`). */
+export const painter =
+  (enabled: boolean): Paint =>
+  (colour, text) => {
+    if (!enabled || text === '') return text;
+    const [open, close] = CODES[colour];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Length as seen on screen: ANSI colour codes take no room. */
+export const visibleLength = (text: string): number => [...text.replace(ANSI, '')].length;
+
+/** A table column: its header and which side it aligns to (numbers read best on the right). */
+export interface Column {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+/**
+ * An aligned text table: header row, then one row per entry, columns two spaces apart. Cells may
+ * carry colour; widths count visible characters only. Trailing spaces are trimmed.
+ */
+export const renderTable = (
+  columns: readonly (Column | string)[],
+  rows: readonly (readonly string[])[],
+): string => {
+  const cols = columns.map((column) => (typeof column === 'string' ? { header: column } : column));
+  const widths = cols.map((column, index) =>
+    Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[index] ?? ''))),
+  );
+  const line = (cells: readonly string[]) =>
+    cols
+      .map((column, index) => {
+        const cell = cells[index] ?? '';
+        const pad = ' '.repeat(Math.max(0, (widths[index] ?? 0) - visibleLength(cell)));
+        return column.align === 'right' ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(cols.map((column) => column.header)), ...rows.map(line)].join('\n');
+};
+
+/** `2027-03-26 05:40 +01:00`: the wall-clock time in `timeZone` with its UTC offset. */
+export const formatInZone = (instant: Date, timeZone: string): string => {
+  const zoned = Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
+  const time = zoned.toPlainTime().toString({ smallestUnit: 'minute' });
+  return `${zoned.toPlainDate().toString()} ${time} ${zoned.offset}`;
+};
+
+/** `2027-03-26 04:40Z`: a compact UTC time for people (JSON output uses `toISOString()`). */
+export const formatUtc = (instant: Date): string =>
+  `${instant.toISOString().slice(0, 16).replace('T', ' ')}Z`;
+
+/** Rounds for display (and JSON totals): engines keep full precision, output does not need it. */
+export const roundTo = (value: number, decimals: number): number => {
+  const factor = 10 ** decimals;
+  return Math.round((value + Number.EPSILON) * factor) / factor;
+};
+
+/** `$1,234.50`-style US dollars. */
+export const formatUsd = (value: number): string =>
+  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

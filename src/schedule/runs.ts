@@ -1,0 +1,191 @@
+import type { ResolvedModel, SchedulerConfig } from './config.ts';
+import { resolvedModel } from './config.ts';
+import type { RangeOptions, Window } from './windows.ts';
+import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
+
+/**
+ * A run: one continuous hosting of a model, from a start action to a stop action, covering one or
+ * more back-to-back windows.
+ */
+export interface Run {
+  model: string;
+  /**
+   * `${model}@${first window start ISO}`: the same run gets the same id whatever range it was
+   * queried with (see {@link RUN_LOOK_BACK_DAYS} for the one exception).
+   */
+  runId: string;
+  schedule: string;
+  windows: Window[];
+  /** Start of the first window. */
+  start: Date;
+  /** End of the last window: the stop action. */
+  end: Date;
+  /** The start action: `start` minus the model's lead, or `start` itself after a restart boundary. */
+  startAt: Date;
+  minInferenceUnits: number;
+  maxInferenceUnits?: number;
+  /** True when this run starts where the previous one was stopped to change units (`unitChange: restart`). */
+  afterRestart?: true;
+}
+
+/** A start or stop the scheduler performs. */
+export interface Action {
+  model: string;
+  action: 'start' | 'stop';
+  at: Date;
+  runId: string;
+  /** Units to start with (start actions only). */
+  minInferenceUnits?: number;
+  maxInferenceUnits?: number;
+  /** The shift the run begins with (start) or ends with (stop). */
+  shift?: string;
+}
+
+/**
+ * How far before a query the engine looks for the first window of a chain of back-to-back windows,
+ * so that a run's id and start do not depend on where the query begins. A chain that is hosted
+ * without a break for longer than this (a 24/7 schedule) is cut at the look-back edge: its run then
+ * starts, and its id is anchored, at the first window after that edge, which moves with the query.
+ */
+export const RUN_LOOK_BACK_DAYS = 8;
+/** How far after a query the engine follows a chain to find where its run ends (same caveat). */
+export const RUN_LOOK_AHEAD_DAYS = 8;
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+const sameUnits = (a: { minInferenceUnits: number; maxInferenceUnits?: number }, b: Window): boolean =>
+  a.minInferenceUnits === b.minInferenceUnits && a.maxInferenceUnits === b.maxInferenceUnits;
+
+const newRun = (window: Window, startAt: Date, afterRestart: boolean): Run => ({
+  model: window.model,
+  runId: `${window.model}@${window.start.toISOString()}`,
+  schedule: window.schedule,
+  windows: [window],
+  start: window.start,
+  end: window.end,
+  startAt,
+  minInferenceUnits: window.minInferenceUnits,
+  ...(window.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: window.maxInferenceUnits }),
+  ...(afterRestart ? { afterRestart: true as const } : {}),
+});
+
+/** Adds a window to a run that keeps running: the run takes the highest min and highest max. */
+const extend = (run: Run, window: Window): void => {
+  run.windows.push(window);
+  if (window.end.getTime() > run.end.getTime()) run.end = window.end;
+  run.minInferenceUnits = Math.max(run.minInferenceUnits, window.minInferenceUnits);
+  if (run.maxInferenceUnits !== undefined || window.maxInferenceUnits !== undefined) {
+    // A window without a max runs at exactly its min; the ceiling must still cover it.
+    run.maxInferenceUnits = Math.max(
+      run.maxInferenceUnits ?? run.minInferenceUnits,
+      window.maxInferenceUnits ?? window.minInferenceUnits,
+      run.minInferenceUnits,
+    );
+  }
+};
+
+/**
+ * Groups one model's windows (sorted by start) into runs.
+ *
+ * A window that begins no later than the current run ends — back to back, overlapping, or after a
+ * gap shorter than the lead (stopping would only make the next start late) — continues the run.
+ * Where its units differ and the schedule says `unitChange: restart`, the run is stopped at the
+ * boundary and a new run with the new units starts right there, without lead (the model is busy
+ * until then); with `keep-highest` (the default) the run keeps going with the highest units.
+ */
+export const runsOfWindows = (windows: readonly Window[], resolved: ResolvedModel): Run[] => {
+  const runs: Run[] = [];
+  const leadMs = resolved.leadMinutes * MINUTE_MS;
+  let current: Run | undefined;
+  for (const window of windows) {
+    const leadStart = new Date(window.start.getTime() - leadMs);
+    if (current && leadStart.getTime() <= current.end.getTime()) {
+      if (
+        resolved.unitChange === 'restart' &&
+        window.start.getTime() >= current.end.getTime() &&
+        !sameUnits(current, window)
+      ) {
+        current = newRun(window, current.end, true);
+        runs.push(current);
+      } else {
+        extend(current, window);
+      }
+      continue;
+    }
+    current = newRun(window, leadStart, false);
+    runs.push(current);
+  }
+  return runs;
+};
+
+/** Run order: start action instant, then model id. */
+export const compareRuns = (a: Run, b: Run): number =>
+  a.startAt.getTime() - b.startAt.getTime() || compareText(a.model, b.model);
+
+/**
+ * The runs of every model (or `options.model`) whose hosting span [startAt, end) overlaps
+ * [from, to), lead included, sorted by start action then model. Runs are whole: a run that began
+ * before `from` keeps its start and id (within {@link RUN_LOOK_BACK_DAYS}).
+ */
+export const runsBetween = (config: SchedulerConfig, from: Date, to: Date, options?: RangeOptions): Run[] => {
+  if (!(from.getTime() < to.getTime())) return [];
+  const runs: Run[] = [];
+  for (const modelId of modelIdsOf(config, options)) {
+    const resolved = resolvedModel(config, modelId);
+    const windows = windowsBetween(
+      config,
+      new Date(from.getTime() - RUN_LOOK_BACK_DAYS * DAY_MS),
+      new Date(to.getTime() + RUN_LOOK_AHEAD_DAYS * DAY_MS),
+      { model: modelId },
+    );
+    for (const run of runsOfWindows(windows, resolved)) {
+      if (run.startAt.getTime() < to.getTime() && run.end.getTime() > from.getTime()) runs.push(run);
+    }
+  }
+  return runs.sort(compareRuns);
+};
+
+/** Action order: instant, then model id, then stop before start (a restart boundary reads stop, start). */
+export const compareActions = (a: Action, b: Action): number =>
+  a.at.getTime() - b.at.getTime() ||
+  compareText(a.model, b.model) ||
+  (a.action === b.action ? 0 : a.action === 'stop' ? -1 : 1);
+
+/** The start and stop actions of `runs` that fall in [from, to), sorted by {@link compareActions}. */
+export const actionsOfRuns = (runs: readonly Run[], from: Date, to: Date): Action[] => {
+  const inRange = (at: Date) => at.getTime() >= from.getTime() && at.getTime() < to.getTime();
+  const actions: Action[] = [];
+  for (const run of runs) {
+    if (inRange(run.startAt)) {
+      actions.push({
+        model: run.model,
+        action: 'start',
+        at: run.startAt,
+        runId: run.runId,
+        minInferenceUnits: run.minInferenceUnits,
+        ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
+        ...(run.windows[0] ? { shift: run.windows[0].shift } : {}),
+      });
+    }
+    if (inRange(run.end)) {
+      const last = run.windows.findLast((window) => window.end.getTime() === run.end.getTime());
+      actions.push({
+        model: run.model,
+        action: 'stop',
+        at: run.end,
+        runId: run.runId,
+        ...(last ? { shift: last.shift } : {}),
+      });
+    }
+  }
+  return actions.sort(compareActions);
+};
+
+/** The start and stop actions in [from, to) of every model (or `options.model`). */
+export const actionsBetween = (
+  config: SchedulerConfig,
+  from: Date,
+  to: Date,
+  options?: RangeOptions,
+): Action[] => actionsOfRuns(runsBetween(config, from, to, options), from, to);

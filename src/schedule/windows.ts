@@ -1,0 +1,113 @@
+import { Temporal } from 'temporal-polyfill';
+import type { SchedulerConfig } from './config.ts';
+import { resolvedModel } from './config.ts';
+import { parseDays } from './days.ts';
+import { instantOfLocal, localDateOf, minutesOfHhmm } from './zoned.ts';
+
+/** One occurrence of a shift for one model: the model must be hosted over [start, end). */
+export interface Window {
+  model: string;
+  schedule: string;
+  shift: string;
+  /** The local date (schedule's zone) on which the shift starts, `YYYY-MM-DD`. */
+  localDate: string;
+  start: Date;
+  end: Date;
+  minInferenceUnits: number;
+  maxInferenceUnits?: number;
+}
+
+/** Options shared by the engine's range queries. */
+export interface RangeOptions {
+  /** Only this model (every model when absent). */
+  model?: string;
+}
+
+/** Plain string order, as INTERFACE.md asks (not locale order). */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Window order: start instant, then model id, then shift name. */
+export const compareWindows = (a: Window, b: Window): number =>
+  a.start.getTime() - b.start.getTime() || compareText(a.model, b.model) || compareText(a.shift, b.shift);
+
+/** The model ids a query covers, in config order. */
+export const modelIdsOf = (config: SchedulerConfig, options?: RangeOptions): string[] =>
+  options?.model === undefined
+    ? config.models.map((model) => model.id)
+    : [resolvedModel(config, options.model).model.id];
+
+/**
+ * Every shift occurrence of one model whose start date lies in [firstDate, lastDate], kept or not,
+ * in date then shift order. Dropped: closed start dates, and occurrences whose resolved end is not
+ * after their start (a short shift inside a spring-forward gap).
+ */
+const occurrences = (
+  config: SchedulerConfig,
+  modelId: string,
+  firstDate: Temporal.PlainDate,
+  lastDate: Temporal.PlainDate,
+): Window[] => {
+  const resolved = resolvedModel(config, modelId);
+  const shifts = resolved.schedule.shifts.map((shift) => {
+    const days = parseDays(shift.days);
+    const start = minutesOfHhmm(shift.start);
+    const end = minutesOfHhmm(shift.end);
+    if (!days.ok || start === undefined || end === undefined) {
+      throw new Error(`shift ${shift.name}: not a validated shift`);
+    }
+    return { shift, days: days.days, start, end };
+  });
+  const found: Window[] = [];
+  for (let date = firstDate; Temporal.PlainDate.compare(date, lastDate) <= 0; date = date.add({ days: 1 })) {
+    const localDate = date.toString();
+    if (resolved.closedDates.has(localDate)) continue;
+    for (const { shift, days, start, end } of shifts) {
+      if (!days.has(date.dayOfWeek as 1 | 2 | 3 | 4 | 5 | 6 | 7)) continue;
+      const startAt = instantOfLocal(date, start, resolved.timezone);
+      // end at or before start: the shift ends on the next local day.
+      const endAt = instantOfLocal(end <= start ? date.add({ days: 1 }) : date, end, resolved.timezone);
+      if (endAt.getTime() <= startAt.getTime()) continue;
+      found.push({
+        model: modelId,
+        schedule: resolved.scheduleName,
+        shift: shift.name,
+        localDate,
+        start: startAt,
+        end: endAt,
+        minInferenceUnits: shift.minInferenceUnits,
+        ...(shift.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: shift.maxInferenceUnits }),
+      });
+    }
+  }
+  return found;
+};
+
+/**
+ * Every shift occurrence of every model (or of `options.model`) that overlaps [from, to), as UTC
+ * instants, whole (not clipped), sorted by start, then model id, then shift name.
+ *
+ * Wall-clock times resolve by Temporal's 'compatible' rule: 02:30 on a spring-forward day is 03:30,
+ * 01:30 on a fall-back day is the earlier of the two. A shift whose end is at or before its start
+ * ends on the next local day, so a 22:00–06:00 night lasts 7 or 9 real hours across a change.
+ */
+export const windowsBetween = (
+  config: SchedulerConfig,
+  from: Date,
+  to: Date,
+  options?: RangeOptions,
+): Window[] => {
+  if (!(from.getTime() < to.getTime())) return [];
+  const windows: Window[] = [];
+  for (const modelId of modelIdsOf(config, options)) {
+    const { timezone } = resolvedModel(config, modelId);
+    // A shift starts at most one local day before it ends (< 24 h of wall time plus a DST hour), so
+    // start dates from two days before `from` to the local date of `to` cover every overlap.
+    const firstDate = localDateOf(from, timezone).subtract({ days: 2 });
+    const lastDate = localDateOf(to, timezone);
+    for (const window of occurrences(config, modelId, firstDate, lastDate)) {
+      if (window.start.getTime() < to.getTime() && window.end.getTime() > from.getTime())
+        windows.push(window);
+    }
+  }
+  return windows.sort(compareWindows);
+};
