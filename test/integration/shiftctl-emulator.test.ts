@@ -1,0 +1,151 @@
+/**
+ * `shiftctl emulator` end to end: the real command in its own process on the real clock, the real
+ * SDK client pointed at it only by AWS_ENDPOINT_URL_LOOKOUTVISION. This is issue 4's "Must show".
+ */
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import {
+  ConflictException,
+  DescribeModelCommand,
+  ListModelsCommand,
+  type LookoutVisionClient,
+  ResourceNotFoundException,
+  StartModelCommand,
+  StopModelCommand,
+  ValidationException,
+} from '@aws-sdk/client-lookoutvision';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLookoutVisionClient } from '../../src/platform/aws-clients.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+type Emulator = ChildProcessByStdio<null, Readable, Readable>;
+
+/** Resolves with the URL once the command prints its `listening on` line. */
+const waitForListening = (child: Emulator): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening on" line within 20 s; output: ${output}`)),
+      20_000,
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`shiftctl emulator exited with ${code} before listening; output: ${output}`));
+    });
+  });
+
+/** Polls on the real clock (the command runs on it) until the model reaches `status`. */
+const waitForStatus = async (client: LookoutVisionClient, status: string): Promise<string | undefined> => {
+  const deadline = Date.now() + 10_000;
+  let seen: string | undefined;
+  while (Date.now() < deadline) {
+    const { ModelDescription } = await client.send(
+      new DescribeModelCommand({ ProjectName: 'circuit-boards', ModelVersion: '3' }),
+    );
+    seen = ModelDescription?.Status;
+    if (seen === status) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return seen;
+};
+
+describe('shiftctl emulator with the interface example', () => {
+  let child: Emulator;
+  let client: LookoutVisionClient;
+
+  beforeAll(async () => {
+    child = spawn(
+      process.execPath,
+      [
+        'bin/shiftctl.js',
+        'emulator',
+        '-f',
+        'test/support/fixtures/interface-example.yml',
+        '--port',
+        '0',
+        '--start-latency',
+        '1',
+        // A stop completes in a second as well, so the test sees TRAINED again without waiting minutes.
+        '--stop-latency',
+        '1',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const url = await waitForListening(child);
+    vi.stubEnv('AWS_ENDPOINT_URL_LOOKOUTVISION', url);
+    vi.stubEnv('AWS_REGION', 'eu-central-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
+    client = createLookoutVisionClient();
+  });
+
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    client?.destroy();
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('shows the models of the file TRAINED, hosts, replays, refuses and stops one, then exits cleanly', async () => {
+    // Prepare
+    const model = { ProjectName: 'circuit-boards', ModelVersion: '3' };
+    const start = (token: string, units = 2) =>
+      client.send(
+        new StartModelCommand({
+          ...model,
+          MinInferenceUnits: units,
+          MaxInferenceUnits: 4,
+          ClientToken: token,
+        }),
+      );
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    // Act
+    const listed = await Promise.all(
+      ['circuit-boards', 'weld-seams'].map((ProjectName) =>
+        client.send(new ListModelsCommand({ ProjectName })),
+      ),
+    );
+    const started = await start('pcb-line-1-early');
+    const hosted = await waitForStatus(client, 'HOSTED');
+    const replayed = await start('pcb-line-1-early');
+    const conflict = await failure(start('pcb-line-1-again'));
+    const unknown = await failure(
+      client.send(
+        new StartModelCommand({ ProjectName: 'circuit-boards', ModelVersion: '99', MinInferenceUnits: 1 }),
+      ),
+    );
+    const zeroUnits = await failure(start('pcb-line-1-zero', 0));
+    const stopping = await client.send(new StopModelCommand({ ...model, ClientToken: 'pcb-line-1-stop' }));
+    const trained = await waitForStatus(client, 'TRAINED');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+
+    // Assess
+    expect(listed.map((page) => page.Models?.map((m) => [m.ModelVersion, m.Status]))).toEqual([
+      [['3', 'TRAINED']],
+      [['1', 'TRAINED']],
+    ]);
+    expect(started.Status).toBe('STARTING_HOSTING');
+    expect(hosted).toBe('HOSTED');
+    expect(replayed.Status).toBe('STARTING_HOSTING');
+    expect(conflict).toBeInstanceOf(ConflictException);
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
+    expect(zeroUnits).toBeInstanceOf(ValidationException);
+    expect(stopping.Status).toBe('STOPPING_HOSTING');
+    expect(trained).toBe('TRAINED');
+    expect(await exited).toBe(0);
+  });
+});
