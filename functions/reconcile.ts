@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { depsFromEnv } from '../src/app/deps.ts';
+import { reconcile } from '../src/app/reconcile.ts';
+import { createLogger, logPass } from '../src/platform/logger.ts';
+
+const logger = createLogger();
+// Built once per container and reused across invocations.
+const deps = depsFromEnv(process.env, { requireTables: true });
+
+const eventSchema = z.object({ time: z.iso.datetime() });
+
+/** The reconcile tick: every 5 minutes, one pass over every model at the event's time. */
+const reconcileTick = async (
+  event: ScheduledEvent,
+  _context: Context,
+  { signal }: { signal: AbortSignal },
+) => {
+  const { time } = eventSchema.parse(event);
+  const report = await reconcile({ ...deps, signal }, { at: new Date(time), trigger: 'tick' });
+  logPass(logger, report);
+  return { at: report.at.toISOString(), models: report.outcomes.length };
+};
+
+export const handler = middy<ScheduledEvent, unknown>({ timeoutEarlyInMillis: 5_000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(reconcileTick);

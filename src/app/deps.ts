@@ -1,0 +1,28 @@
+import { LookoutVisionModelHost } from '../hosting/lookoutvision-model-host.ts';
+import { createDynamoDocumentClient, createLookoutVisionClient } from '../platform/aws-clients.ts';
+import { type Env, readTableNames, requireTableNames, type TableNames } from '../platform/env.ts';
+import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
+import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
+import type { HostRegistry, ReconcileDeps } from './reconcile.ts';
+
+/** The stores and hosts a use case needs, built from the environment. */
+export interface AppDeps extends Pick<ReconcileDeps, 'configs' | 'runs' | 'hosts'> {
+  readonly tables: TableNames;
+}
+
+/**
+ * Builds the stores and hosting adapters from the environment: table names from
+ * `CONFIG_TABLE_NAME`/`RUNS_TABLE_NAME` (required for Lambdas, defaulted for the CLI), endpoints
+ * from the SDK's own `AWS_ENDPOINT_URL_*`.
+ */
+export const depsFromEnv = (env: Env, options: { requireTables?: boolean } = {}): AppDeps => {
+  const tables = options.requireTables ? requireTableNames(env) : readTableNames(env);
+  const documents = createDynamoDocumentClient();
+  const hosts: HostRegistry = { lookoutvision: new LookoutVisionModelHost(createLookoutVisionClient()) };
+  return {
+    tables,
+    configs: new DynamoConfigRepository(documents, tables.configTable),
+    runs: new DynamoRunRepository(documents, tables.runsTable),
+    hosts,
+  };
+};

@@ -1,0 +1,456 @@
+import {
+  HostingError,
+  type ModelHost,
+  type ModelRef,
+  type Observation,
+  refKey,
+} from '../hosting/model-host.ts';
+import type { SchedulerConfig } from '../schedule/config.ts';
+import { resolvedModel } from '../schedule/config.ts';
+import { desiredAt } from '../schedule/desired.ts';
+import type { ConfigRepository, StoredOverride } from '../store/config-repository.ts';
+import { type RunRecord, type TokenRecord, tokenLifetimeMs } from '../store/run-record.ts';
+import { ConcurrentUpdateError, type RunRepository } from '../store/run-repository.ts';
+import { budgetCheck } from './budget.ts';
+import {
+  type Call,
+  type Decision,
+  type DecisionPolicy,
+  decide,
+  defaultPolicy,
+  type WantedRun,
+} from './decide.ts';
+
+/** The hosting services the scheduler can act through, by provider. */
+export type HostRegistry = Partial<Record<ModelRef['provider'], ModelHost>>;
+
+export interface ReconcileDeps {
+  readonly configs: ConfigRepository;
+  readonly runs: RunRepository;
+  readonly hosts: HostRegistry;
+  readonly policy?: Partial<DecisionPolicy>;
+  /** Models acted on at once; keeps the pass under the service's 5 requests per second. */
+  readonly concurrency?: number;
+  /** Extra tries of a throttled or failed call within the pass, after the SDK's own retries. */
+  readonly callRetries?: number;
+  /** Waits between those tries; injected so simulations need not wait on the wall clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+export interface ReconcileRequest {
+  readonly at: Date;
+  /** What triggered the pass, for the logs: the reconcile tick or a shift edge. */
+  readonly trigger?: string;
+  /** Only these models (every configured model when absent). */
+  readonly models?: readonly string[];
+  /** Only the models that follow this schedule. */
+  readonly schedule?: string;
+}
+
+/** What one pass did for one model: a line of `shiftctl tick` and one log line of the Lambda. */
+export interface ModelOutcome {
+  readonly model: string;
+  readonly desired: 'on' | 'off';
+  readonly observed: Observation['state'] | 'unknown';
+  readonly action: Decision['action'];
+  /** `sent`: the service accepted the call; `deferred`: it will be tried again; `failed`: given up; `done`: nothing to send. */
+  readonly result: 'sent' | 'deferred' | 'failed' | 'done';
+  readonly reason: string;
+  readonly runId?: string;
+  readonly clientToken?: string;
+  readonly errorCode?: string;
+  readonly alert?: boolean;
+}
+
+export interface PassReport {
+  readonly at: Date;
+  readonly trigger: string;
+  readonly configVersion: number;
+  readonly outcomes: ModelOutcome[];
+}
+
+/** Raised when a pass cannot run at all: no configuration applied, or a table unreachable. */
+export class PassError extends Error {
+  override readonly name = 'PassError';
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The model's place at its hosting service. */
+export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef =>
+  model.provider === 'lookoutvision'
+    ? { provider: 'lookoutvision', projectName: model.projectName, modelVersion: model.modelVersion }
+    : { provider: 'rekognition', projectArn: model.projectArn, versionName: model.versionName };
+
+/**
+ * One reconcile pass at `at`: for every model, desired (schedule and overrides) against observed
+ * (one list call per project) against recorded (runs), then the start or stop that closes the gap.
+ * Never waits for a model to be hosted: the next pass looks again. A failure of one model is that
+ * model's outcome; the pass throws only when it cannot run at all.
+ */
+export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest): Promise<PassReport> => {
+  const { at } = request;
+  const applied = await deps.configs.current().catch((error: unknown) => {
+    throw new PassError(`cannot read the configuration: ${messageOf(error)}`, { cause: error });
+  });
+  if (!applied)
+    throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
+  const overrides = await deps.configs.listOverrides().catch((error: unknown) => {
+    throw new PassError(`cannot read the overrides: ${messageOf(error)}`, { cause: error });
+  });
+  const { config } = applied;
+  const models = config.models.filter(
+    (model) =>
+      (!request.models || request.models.includes(model.id)) &&
+      (request.schedule === undefined || model.schedule === request.schedule),
+  );
+  const observations = await observeAll(deps, models.map(modelRefOf));
+  const policy = { ...defaultPolicy, ...deps.policy };
+
+  const outcomes = await mapBounded(models, deps.concurrency ?? 2, async (model) => {
+    const observed =
+      observations.get(refKey(modelRefOf(model))) ??
+      new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
+    try {
+      return await reconcileModel(deps, { config, at, model: model.id, observed, overrides, policy });
+    } catch (error) {
+      // One model's trouble (a table hiccup, a bug) never stops the others.
+      return {
+        model: model.id,
+        desired: 'off',
+        observed: observed instanceof Error ? 'unknown' : observed.state,
+        action: 'wait',
+        result: 'failed',
+        reason: `could not reconcile: ${messageOf(error)}`,
+        alert: true,
+      } satisfies ModelOutcome;
+    }
+  });
+  return { at, trigger: request.trigger ?? 'tick', configVersion: applied.version, outcomes };
+};
+
+/**
+ * Observes every model with as few calls as each service allows. A service that cannot be asked
+ * gives its error for each of its models instead of failing the whole observation.
+ */
+export const observeAll = async (
+  deps: Pick<ReconcileDeps, 'hosts' | 'signal'>,
+  refs: readonly ModelRef[],
+): Promise<Map<string, Observation | HostingError>> => {
+  const result = new Map<string, Observation | HostingError>();
+  const byProvider = new Map<ModelRef['provider'], ModelRef[]>();
+  for (const ref of refs) byProvider.set(ref.provider, [...(byProvider.get(ref.provider) ?? []), ref]);
+  await Promise.all(
+    [...byProvider].map(async ([provider, group]) => {
+      const host = deps.hosts[provider];
+      if (!host) {
+        for (const ref of group) {
+          result.set(
+            refKey(ref),
+            new HostingError('Validation', `no ${provider} host is configured`, { retryable: false }),
+          );
+        }
+        return;
+      }
+      const options = deps.signal ? { signal: deps.signal } : {};
+      const observed = await host.observeMany(group, options).catch((error: unknown) => {
+        const failure =
+          error instanceof HostingError
+            ? error
+            : new HostingError('Unknown', messageOf(error), { cause: error });
+        return new Map(group.map((ref) => [refKey(ref), failure]));
+      });
+      for (const [key, value] of observed) result.set(key, value);
+    }),
+  );
+  return result;
+};
+
+interface ModelContext {
+  readonly config: SchedulerConfig;
+  readonly at: Date;
+  readonly model: string;
+  readonly observed: Observation | HostingError;
+  readonly overrides: readonly StoredOverride[];
+  readonly policy: DecisionPolicy;
+}
+
+const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promise<ModelOutcome> => {
+  const { config, at, model, observed } = context;
+  const resolved = resolvedModel(config, model);
+  const override = context.overrides.find(
+    (candidate) => candidate.model === model && Date.parse(candidate.until) > at.getTime(),
+  );
+  const desired = desiredAt(config, model, at, {
+    overrides: override
+      ? [
+          {
+            model,
+            state: override.state,
+            until: new Date(override.until),
+            ...(override.reason ? { reason: override.reason } : {}),
+          },
+        ]
+      : [],
+  });
+  const wanted: WantedRun | undefined =
+    desired.state === 'off'
+      ? undefined
+      : desired.run
+        ? {
+            runId: desired.run.runId,
+            origin: 'schedule',
+            schedule: desired.run.schedule,
+            windows: desired.run.windows,
+            startAt: desired.run.startAt,
+            end: desired.run.end,
+            minInferenceUnits: desired.run.minInferenceUnits,
+            ...(desired.run.maxInferenceUnits === undefined
+              ? {}
+              : { maxInferenceUnits: desired.run.maxInferenceUnits }),
+          }
+        : overrideRun(model, at, override, resolved.schedule.shifts);
+
+  const open = await deps.runs.open(model);
+  // While the wanted run is open its record is at hand; only a new or closed run needs a lookup.
+  const openWanted = wanted ? open.filter((run) => isRecordOf(run, wanted)) : [];
+  const wantedRecords = !wanted
+    ? []
+    : openWanted.length > 0
+      ? openWanted
+      : await recordsOf(deps.runs, model, wanted);
+  const startsNew = wanted !== undefined && openWanted.length === 0;
+  const budgetExceeded =
+    startsNew && wanted && override?.state !== 'on'
+      ? await budgetCheck(deps.runs, config, model, wanted, at)
+      : undefined;
+
+  const decision = decide({
+    at,
+    model,
+    pricePerInferenceUnitHour: resolved.pricePerInferenceUnitHour,
+    desired: { state: desired.state, reason: desired.reason, ...(wanted ? { run: wanted } : {}) },
+    observed,
+    open,
+    wantedRecords,
+    ...(budgetExceeded === undefined ? {} : { budgetExceeded }),
+    policy: context.policy,
+  });
+  const base = {
+    model,
+    desired: desired.state,
+    observed: observed instanceof Error ? ('unknown' as const) : observed.state,
+    action: decision.action,
+    reason: decision.reason,
+    ...(decision.alert ? { alert: true } : {}),
+  };
+
+  const known = new Map([...open, ...wantedRecords].map((run) => [run.runId, run]));
+  try {
+    for (const write of decision.writes) {
+      const tokens =
+        decision.call && decision.call.runId === write.runId ? [tokenRecordOf(write, decision.call, at)] : [];
+      await persist(deps.runs, known.get(write.runId), write, tokens);
+    }
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) {
+      return {
+        ...base,
+        action: 'wait',
+        result: 'deferred',
+        reason: `${decision.reason} — another pass acted on ${error.runId} first`,
+      };
+    }
+    throw error;
+  }
+  const lastWrite = decision.writes.at(-1);
+  if (!decision.call) return { ...base, result: 'done', ...(lastWrite ? { runId: lastWrite.runId } : {}) };
+  return send(deps, context, resolved.model, decision.call, base);
+};
+
+/** The run an override asks for when no shift is on: until the override ends, with the schedule's smallest units. */
+const overrideRun = (
+  model: string,
+  at: Date,
+  override: StoredOverride | undefined,
+  shifts: readonly { minInferenceUnits: number }[],
+): WantedRun => {
+  const end = override ? new Date(override.until) : at;
+  const since = override?.setAt ?? at.toISOString();
+  return {
+    runId: `${model}@${since}~override`,
+    origin: 'override',
+    windows: [{ shift: 'override', start: new Date(since), end }],
+    startAt: new Date(since),
+    end,
+    minInferenceUnits: Math.min(...shifts.map((shift) => shift.minInferenceUnits)),
+  };
+};
+
+/** The records of a wanted run and of its continuations (`id`, `id~2`, …). */
+const recordsOf = async (runs: RunRepository, model: string, wanted: WantedRun): Promise<RunRecord[]> => {
+  const records = await runs.list(model, { since: wanted.startAt, until: wanted.end });
+  return records.filter((run) => isRecordOf(run, wanted));
+};
+
+const isRecordOf = (run: RunRecord, wanted: WantedRun): boolean =>
+  run.runId === wanted.runId ||
+  (run.runId.startsWith(wanted.runId) && /^~\d+$/.test(run.runId.slice(wanted.runId.length)));
+
+const persist = async (
+  runs: RunRepository,
+  before: RunRecord | undefined,
+  write: RunRecord,
+  tokens: readonly TokenRecord[],
+): Promise<void> => {
+  if (!before) {
+    await runs.create({ ...write, revision: 0 }, tokens);
+    return;
+  }
+  await runs.save({ ...write, revision: before.revision + 1 }, tokens);
+};
+
+const tokenRecordOf = (run: RunRecord, call: Call, at: Date): TokenRecord => ({
+  clientToken: call.clientToken,
+  model: run.model,
+  runId: run.runId,
+  action: call.action,
+  attempt: call.attempt,
+  createdAt: at.toISOString(),
+  expiresAt: Math.floor((at.getTime() + tokenLifetimeMs) / 1000),
+});
+
+/** Sends the call whose intent is on record, then records how it ended. */
+const send = async (
+  deps: ReconcileDeps,
+  context: ModelContext,
+  model: SchedulerConfig['models'][number],
+  call: Call,
+  base: Omit<ModelOutcome, 'result'>,
+): Promise<ModelOutcome> => {
+  const ref = modelRefOf(model);
+  const host = deps.hosts[ref.provider];
+  const outcome = { ...base, runId: call.runId, clientToken: call.clientToken };
+  if (!host)
+    return { ...outcome, result: 'failed', reason: `no ${ref.provider} host is configured`, alert: true };
+  const options = deps.signal ? { signal: deps.signal } : {};
+  const sleep = deps.sleep ?? defaultSleep;
+  let error: HostingError | undefined;
+  for (let attempt = 0; attempt <= (deps.callRetries ?? 2); attempt += 1) {
+    if (attempt > 0) await sleep(500 * 2 ** attempt);
+    try {
+      if (call.action === 'start') {
+        await host.start(
+          ref,
+          {
+            minInferenceUnits: call.minInferenceUnits ?? 1,
+            ...(call.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: call.maxInferenceUnits }),
+            clientToken: call.clientToken,
+          },
+          options,
+        );
+      } else {
+        await host.stop(ref, { clientToken: call.clientToken }, options);
+      }
+      error = undefined;
+      break;
+    } catch (caught) {
+      error =
+        caught instanceof HostingError
+          ? caught
+          : new HostingError('Unknown', messageOf(caught), { cause: caught });
+      if (!error.retryable || error.code === 'Aborted') break;
+    }
+  }
+  const at = context.at.toISOString();
+  if (!error) {
+    await updateRun(deps.runs, context.model, call.runId, (run) => acceptIntent(run, call, at));
+    return { ...outcome, result: 'sent' };
+  }
+  const giveUp = !error.retryable && error.code !== 'Conflict';
+  await updateRun(deps.runs, context.model, call.runId, (run) => refuseIntent(run, call, error, at, giveUp));
+  return {
+    ...outcome,
+    result: giveUp && call.action === 'start' ? 'failed' : 'deferred',
+    errorCode: error.code,
+    reason: `${base.reason} — ${call.action} ${giveUp ? 'refused' : 'deferred'}: ${error.code}: ${error.message}`,
+    ...(giveUp ? { alert: true } : {}),
+  };
+};
+
+const acceptIntent = (run: RunRecord, call: Call, at: string): RunRecord => {
+  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
+    intent.attempt === call.attempt ? { ...intent, acceptedAt: at } : intent,
+  );
+  const intendedAt = list.find((intent) => intent.attempt === call.attempt)?.intendedAt ?? at;
+  return call.action === 'start'
+    ? { ...run, starts: list, billedFrom: run.billedFrom ?? intendedAt, updatedAt: at }
+    : { ...run, stops: list, updatedAt: at };
+};
+
+const refuseIntent = (
+  run: RunRecord,
+  call: Call,
+  error: HostingError,
+  at: string,
+  giveUp: boolean,
+): RunRecord => {
+  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
+    intent.attempt === call.attempt ? { ...intent, errorCode: error.code } : intent,
+  );
+  const recorded: RunRecord = {
+    ...run,
+    [call.action === 'start' ? 'starts' : 'stops']: list,
+    errors: [...run.errors, { at, action: call.action, code: error.code, message: error.message }],
+    updatedAt: at,
+  };
+  if (!giveUp || call.action === 'stop') return recorded;
+  // A start the service refuses for good (not found, access, validation, quota) is not retried every pass.
+  return {
+    ...recorded,
+    outcome: 'failed',
+    note: `start refused: ${error.code}: ${error.message}`,
+    ...(run.billedFrom !== undefined && run.billedUntil === undefined ? { billedUntil: at } : {}),
+  };
+};
+
+/** Reads the run afresh and saves `change` of it, again if another writer came in between. */
+const updateRun = async (
+  runs: RunRepository,
+  model: string,
+  runId: string,
+  change: (run: RunRecord) => RunRecord,
+): Promise<void> => {
+  for (let tries = 0; ; tries += 1) {
+    const run = await runs.get(model, runId);
+    if (!run) throw new Error(`run ${runId} of ${model} vanished`);
+    try {
+      await runs.save({ ...change(run), revision: run.revision + 1 });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || tries >= 4) throw error;
+    }
+  }
+};
+
+/** Maps with at most `limit` calls in flight, keeping the input order. */
+export const mapBounded = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,97 @@
+import { type Observation, refKey } from '../hosting/model-host.ts';
+import { resolvedModel } from '../schedule/config.ts';
+import { desiredAt, type Override } from '../schedule/desired.ts';
+import type { StoredOverride } from '../store/config-repository.ts';
+import { isClosed, type RunRecord } from '../store/run-record.ts';
+import type { AppDeps } from './deps.ts';
+import { modelRefOf, observeAll, PassError } from './reconcile.ts';
+
+/** One model as `shiftctl status` shows it. */
+export interface ModelStatus {
+  readonly model: string;
+  readonly provider: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly desired: 'on' | 'off';
+  readonly desiredReason: string;
+  readonly observed: Observation['state'] | 'unknown';
+  readonly observedStatus?: string;
+  readonly observedMessage?: string;
+  /** Units of the run in force (recorded), else of the run the schedule wants now. */
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+  readonly run?: { readonly runId: string; readonly outcome: RunRecord['outcome'] };
+  readonly override?: StoredOverride;
+  readonly next?: { readonly action: 'start' | 'stop'; readonly at: Date };
+}
+
+/** Overrides still in force at `at`, in the engine's terms. */
+export const activeOverrides = (overrides: readonly StoredOverride[], at: Date): Override[] =>
+  overrides
+    .filter((override) => Date.parse(override.until) > at.getTime())
+    .map((override) => ({
+      model: override.model,
+      state: override.state,
+      until: new Date(override.until),
+      ...(override.reason ? { reason: override.reason } : {}),
+    }));
+
+/** Desired, observed and recorded state of every model at `at`, and what happens next. */
+export const statusAt = async (
+  deps: Pick<AppDeps, 'configs' | 'runs' | 'hosts'>,
+  at: Date,
+): Promise<ModelStatus[]> => {
+  const applied = await deps.configs.current();
+  if (!applied)
+    throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
+  const { config } = applied;
+  const stored = await deps.configs.listOverrides();
+  const overrides = activeOverrides(stored, at);
+  const observations = await observeAll(deps, config.models.map(modelRefOf));
+  return Promise.all(
+    config.models.map(async (model): Promise<ModelStatus> => {
+      const resolved = resolvedModel(config, model.id);
+      const desired = desiredAt(config, model.id, at, { overrides });
+      const observation = observations.get(refKey(modelRefOf(model)));
+      const open = (await deps.runs.open(model.id)).filter((run) => !isClosed(run.outcome));
+      const current = open.at(-1);
+      const units = current ?? desired.run;
+      const override = stored.find(
+        (candidate) => candidate.model === model.id && Date.parse(candidate.until) > at.getTime(),
+      );
+      return {
+        model: model.id,
+        provider: model.provider,
+        schedule: resolved.scheduleName,
+        timezone: resolved.timezone,
+        desired: desired.state,
+        desiredReason: desired.reason,
+        observed: observation && !(observation instanceof Error) ? observation.state : 'unknown',
+        ...(observation instanceof Error
+          ? { observedMessage: `${observation.code}: ${observation.message}` }
+          : {
+              ...(observation?.rawStatus ? { observedStatus: observation.rawStatus } : {}),
+              ...(observation?.message ? { observedMessage: observation.message } : {}),
+            }),
+        ...(units
+          ? {
+              minInferenceUnits: units.minInferenceUnits,
+              ...(units.maxInferenceUnits === undefined
+                ? {}
+                : { maxInferenceUnits: units.maxInferenceUnits }),
+            }
+          : {}),
+        ...(current ? { run: { runId: current.runId, outcome: current.outcome } } : {}),
+        ...(override ? { override } : {}),
+        ...(desired.nextChange
+          ? {
+              next: {
+                action: desired.nextChange.state === 'on' ? 'start' : 'stop',
+                at: desired.nextChange.at,
+              },
+            }
+          : {}),
+      };
+    }),
+  );
+};

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { listRuns } from '../../app/runs-view.ts';
+import { UsageError } from '../../platform/errors.ts';
+import { resolvedModel } from '../../schedule/config.ts';
+import { parseInstantOption, printJson, withDeps } from '../context.ts';
+import type { CliIo } from '../io.ts';
+import { formatInZone, formatUsd, painter, renderTable, roundTo } from '../render.ts';
+
+const outcomeColour = {
+  scheduled: 'dim',
+  starting: 'cyan',
+  hosted: 'green',
+  stopping: 'cyan',
+  completed: 'green',
+  failed: 'red',
+  'budget-blocked': 'red',
+  cancelled: 'dim',
+} as const;
+
+/** `shiftctl runs`: the recorded runs with their tokens, unit-hours, cost and outcome. */
+export const registerRunsCommand = (program: Command, io: CliIo): void => {
+  program
+    .command('runs')
+    .description(
+      'the recorded runs: start requested, hosted, stop requested, stopped, units, tokens, cost, outcome',
+    )
+    .option('--model <ID>', 'only this model')
+    .option('--since <ISO>', 'only runs ending at or after this instant')
+    .option('--json', 'print {"runs": [...]} (UTC instants)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  shiftctl runs --model pcb-line-1',
+        '  shiftctl runs --since 2027-03-01T00:00:00Z --json',
+      ].join('\n'),
+    )
+    .action(async (options: { model?: string; since?: string; json?: boolean }) => {
+      const since = options.since === undefined ? undefined : parseInstantOption('--since', options.since);
+      const at = new Date();
+      const { runs, zones } = await withDeps(io, async (deps) => {
+        const applied = await deps.configs.current();
+        const known = applied?.config.models.map((model) => model.id) ?? [];
+        if (options.model !== undefined && applied && !known.includes(options.model)) {
+          throw new UsageError(
+            `unknown model ${JSON.stringify(options.model)} (models: ${known.join(', ')})`,
+          );
+        }
+        const models = options.model === undefined ? known : [options.model];
+        const zoneOf = new Map(
+          models.map((id) => [id, applied ? resolvedModel(applied.config, id).timezone : 'UTC']),
+        );
+        return {
+          runs: await listRuns(deps.runs, models, { ...(since ? { since } : {}), at }),
+          zones: zoneOf,
+        };
+      });
+      if (options.json) {
+        printJson(io, { runs });
+        return;
+      }
+      const paint = painter(io.isTty);
+      const local = (iso: string | null, model: string) =>
+        iso ? formatInZone(new Date(iso), zones.get(model) ?? 'UTC') : '-';
+      io.out(
+        renderTable(
+          [
+            'MODEL',
+            'SHIFTS',
+            'START REQUESTED',
+            'HOSTED',
+            'STOP REQUESTED',
+            'STOPPED',
+            { header: 'UNITS', align: 'right' },
+            { header: 'TRIES', align: 'right' },
+            { header: 'UNIT-H', align: 'right' },
+            { header: 'COST', align: 'right' },
+            'OUTCOME',
+          ],
+          runs.map((run) => [
+            run.model,
+            run.shifts.join('+') || run.origin,
+            local(run.requestedStartAt, run.model),
+            local(run.hostedAt, run.model),
+            local(run.requestedStopAt, run.model),
+            local(run.stoppedAt, run.model),
+            `${run.minInferenceUnits}${run.maxInferenceUnits === null ? '' : `–${run.maxInferenceUnits}`}`,
+            String(run.startAttempts),
+            roundTo(run.inferenceUnitHours, 2).toFixed(2),
+            formatUsd(run.cost),
+            paint(outcomeColour[run.outcome], run.outcome) + (run.note ? paint('dim', ` ${run.note}`) : ''),
+          ]),
+        ),
+      );
+      if (runs.length === 0) io.out('no runs recorded');
+    });
+};

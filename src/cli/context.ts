@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Temporal } from 'temporal-polyfill';
+import { type AppDeps, depsFromEnv } from '../app/deps.ts';
+import { PassError } from '../app/reconcile.ts';
+import { UsageError } from '../platform/errors.ts';
+import { parseConfigText, type SchedulerConfig } from '../schedule/config.ts';
+import type { CliIo } from './io.ts';
+
+/** A failure at run time (exit status 1) with advice on what to do next. */
+export class RuntimeFailure extends Error {
+  override readonly name = 'RuntimeFailure';
+}
+
+/** Reads an ISO 8601 instant option (`Z` or an offset); anything else is a usage error naming the flag. */
+export const parseInstantOption = (flag: string, value: string | undefined, fallback?: Date): Date => {
+  if (value === undefined) {
+    if (fallback) return fallback;
+    throw new UsageError(
+      `${flag} ISO is required: an instant such as 2027-03-26T00:00:00Z or 2027-03-26T06:00+01:00`,
+    );
+  }
+  try {
+    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+  } catch {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} is not an ISO 8601 instant; give a date and time with Z or an offset, ` +
+        'e.g. 2027-03-26T00:00:00Z or 2027-03-26T06:00+01:00',
+    );
+  }
+};
+
+/** Reads and validates a shifts.yml; a missing file is a usage error, a bad one a validation error. */
+export const readConfigFile = (file: string): SchedulerConfig => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      throw new UsageError(`cannot read ${file} (${code}); give -f the path of a shifts.yml`);
+    }
+    throw error;
+  }
+  return parseConfigText(text, file);
+};
+
+const endpointOf = (io: CliIo): string =>
+  io.env.AWS_ENDPOINT_URL_DYNAMODB ||
+  io.env.AWS_ENDPOINT_URL ||
+  `DynamoDB in ${io.env.AWS_REGION ?? '(no AWS_REGION set)'}`;
+
+/**
+ * Runs `use` with the stores and hosts built from the environment, and turns what can go wrong
+ * with them (no table, no endpoint, no configuration) into one message that says what to do.
+ */
+export const withDeps = async <T>(io: CliIo, use: (deps: AppDeps) => Promise<T>): Promise<T> => {
+  const deps = depsFromEnv(io.env);
+  try {
+    return await use(deps);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof PassError) throw error;
+    const name = error instanceof Error ? error.name : '';
+    const message = error instanceof Error ? error.message : String(error);
+    if (name === 'ResourceNotFoundException' && /table/i.test(message)) {
+      throw new RuntimeFailure(
+        `table ${deps.tables.configTable} or ${deps.tables.runsTable} does not exist at ${endpointOf(io)}: run \`shiftctl tables create\` (or set CONFIG_TABLE_NAME / RUNS_TABLE_NAME)`,
+        { cause: error },
+      );
+    }
+    if (
+      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|connect/i.test(
+        `${name} ${message} ${String((error as { code?: string }).code)}`,
+      )
+    ) {
+      throw new RuntimeFailure(
+        `cannot reach ${endpointOf(io)} (${message}); start it or set AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_LOOKOUTVISION`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+};
+
+/** Prints JSON the way every `--json` option does: one document, two-space indent. */
+export const printJson = (io: CliIo, value: unknown): void => io.out(`${JSON.stringify(value, null, 2)}\n`);

@@ -1,0 +1,256 @@
+import type { ModelOutcome, PassReport, ReconcileDeps } from '../app/reconcile.ts';
+import { reconcile } from '../app/reconcile.ts';
+import { reconcileEdge } from '../app/shift-edge.ts';
+import type { VirtualClock } from '../emulator/clock.ts';
+import type { RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
+import type { ModelStatus } from '../emulator/lookoutvision-engine.ts';
+import type { SchedulerConfig } from '../schedule/config.ts';
+import { firingsBetween } from '../schedule/eventbridge.ts';
+import { runsBetween } from '../schedule/runs.ts';
+
+const minuteMs = 60_000;
+
+/** A span of time in which a model had one status at the hosting service. */
+export interface StatusSpan {
+  readonly status: ModelStatus;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** What a simulated week (or any span) showed for one model, measured at the service (the emulator). */
+export interface ModelMeasure {
+  readonly model: string;
+  /**
+   * Minutes of shift time, and of those the minutes the model was HOSTED, for the runs that start
+   * within the simulation (a run under way at its beginning had no chance to be started).
+   */
+  readonly shiftMinutes: number;
+  readonly hostedShiftMinutes: number;
+  /** hostedShiftMinutes / shiftMinutes (1 when there were no shifts). */
+  readonly coverage: number;
+  /** Windows not HOSTED at their first minute, with how many minutes late they became HOSTED. */
+  readonly lateWindows: readonly { shift: string; start: Date; minutesLate: number | null }[];
+  /** Unit-minutes the service billed, in all … */
+  readonly billedUnitMinutes: number;
+  /** … within the lead before a run, the run itself, and the stop slack after it … */
+  readonly billedPlannedUnitMinutes: number;
+  /** … and outside those (what a scheduler should never pay for). */
+  readonly billedOutsideUnitMinutes: number;
+  /** Unit-minutes the plan projects (lead included) for the same span. */
+  readonly plannedUnitMinutes: number;
+  readonly timeline: readonly StatusSpan[];
+}
+
+export interface SimulationResult {
+  readonly from: Date;
+  readonly to: Date;
+  readonly passes: number;
+  readonly edgePasses: number;
+  readonly decisions: Readonly<Record<string, number>>;
+  readonly alerts: readonly (ModelOutcome & { at: Date })[];
+  readonly models: readonly ModelMeasure[];
+  /** Start calls the service accepted (token replays not counted), per model. */
+  readonly acceptedStarts: Readonly<Record<string, number>>;
+  readonly replayedStarts: number;
+}
+
+export interface SimulationOptions {
+  readonly config: SchedulerConfig;
+  readonly deps: ReconcileDeps;
+  readonly emulator: RunningEmulator & { readonly clock: VirtualClock };
+  readonly from: Date;
+  readonly to: Date;
+  /** The reconcile tick's period; 5 minutes as deployed. */
+  readonly tickMinutes?: number;
+  /** Whether the shift-edge schedules fire as EventBridge Scheduler would (default true). */
+  readonly edges?: boolean;
+  /** Minutes after a run's end in which billing still counts as planned (the stop taking effect). */
+  readonly stopSlackMinutes?: number;
+  /** Called after every simulated minute that had a pass, and once an hour. */
+  readonly onProgress?: (progress: { at: Date; hosted: number; passes: number; report?: PassReport }) => void;
+}
+
+const addressOf = (model: SchedulerConfig['models'][number]) =>
+  model.provider === 'lookoutvision'
+    ? { projectName: model.projectName, modelVersion: model.modelVersion }
+    : undefined;
+
+/**
+ * Runs the scheduler's own use cases (the reconcile tick and the shift edges, as the Lambdas do)
+ * over [from, to) on the emulator's virtual clock, minute by minute, and measures at the emulator
+ * what a plant cares about: was the model HOSTED through every shift, and what was paid for outside
+ * the plan.
+ */
+export const simulate = async (options: SimulationOptions): Promise<SimulationResult> => {
+  const { config, deps, emulator, from, to } = options;
+  const tickMs = (options.tickMinutes ?? 5) * minuteMs;
+  const firings =
+    options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
+  const firingsAt = new Map<number, typeof firings>();
+  for (const firing of firings)
+    firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
+
+  const models = config.models.flatMap((model) => {
+    const address = addressOf(model);
+    return address ? [{ id: model.id, address }] : [];
+  });
+  const timelines = new Map(
+    models.map((model) => [model.id, [] as { status: ModelStatus; from: number; to: number }[]]),
+  );
+  const decisions: Record<string, number> = {};
+  const alerts: (ModelOutcome & { at: Date })[] = [];
+  let passes = 0;
+  let edgePasses = 0;
+
+  const record = (report: PassReport) => {
+    for (const outcome of report.outcomes) {
+      const key = `${outcome.action}/${outcome.result}`;
+      decisions[key] = (decisions[key] ?? 0) + 1;
+      if (outcome.alert) alerts.push({ ...outcome, at: report.at });
+    }
+  };
+
+  for (let t = from.getTime(); t < to.getTime(); t += minuteMs) {
+    emulator.clock.set(t);
+    const at = new Date(t);
+    let report: PassReport | undefined;
+    for (const firing of firingsAt.get(t) ?? []) {
+      const edge = await reconcileEdge(
+        deps,
+        {
+          schedule: firing.entry.schedule,
+          edge: firing.entry.kind,
+          shifts: firing.entry.shifts,
+          scheduledTime: at.toISOString(),
+        },
+        at,
+      );
+      if (edge) {
+        record(edge);
+        edgePasses += 1;
+        report = edge;
+      }
+    }
+    if ((t - from.getTime()) % tickMs === 0) {
+      report = await reconcile(deps, { at, trigger: 'tick' });
+      record(report);
+      passes += 1;
+    }
+    let hosted = 0;
+    for (const model of models) {
+      const status = emulator.model(model.address).status;
+      if (status === 'HOSTED') hosted += 1;
+      const timeline = timelines.get(model.id) ?? [];
+      const last = timeline.at(-1);
+      if (last && last.status === status && last.to === t) last.to = t + minuteMs;
+      else timeline.push({ status, from: t, to: t + minuteMs });
+    }
+    if (report || (t - from.getTime()) % (60 * minuteMs) === 0) {
+      options.onProgress?.({ at, hosted, passes, ...(report ? { report } : {}) });
+    }
+  }
+
+  emulator.clock.set(to);
+  const ledger = emulator.ledger();
+  const calls = emulator.callLog();
+  const acceptedStarts: Record<string, number> = {};
+  for (const model of models) {
+    acceptedStarts[model.id] = calls.filter(
+      (call) =>
+        call.api === 'StartModel' &&
+        call.outcome === 'accepted' &&
+        call.projectName === model.address.projectName &&
+        call.modelVersion === model.address.modelVersion,
+    ).length;
+  }
+
+  const stopSlackMs = (options.stopSlackMinutes ?? 10) * minuteMs;
+  const measures = models.map((model): ModelMeasure => {
+    const timeline = timelines.get(model.id) ?? [];
+    const hostedAt = (instant: number) =>
+      timeline.some((span) => span.status === 'HOSTED' && span.from <= instant && instant < span.to);
+    const runs = runsBetween(config, from, to, { model: model.id });
+    // A run already under way when the simulation begins had no chance to be started: not measured.
+    const windows = runs
+      .filter((run) => run.startAt.getTime() >= from.getTime())
+      .flatMap((run) => run.windows);
+    let shiftMinutes = 0;
+    let hostedShiftMinutes = 0;
+    const lateWindows: ModelMeasure['lateWindows'][number][] = [];
+    for (const window of windows) {
+      const start = Math.max(window.start.getTime(), from.getTime());
+      const end = Math.min(window.end.getTime(), to.getTime());
+      let firstHosted: number | null = null;
+      for (let m = start; m < end; m += minuteMs) {
+        shiftMinutes += 1;
+        if (hostedAt(m)) {
+          hostedShiftMinutes += 1;
+          firstHosted ??= m;
+        }
+      }
+      if (firstHosted !== start) {
+        lateWindows.push({
+          shift: window.shift,
+          start: window.start,
+          minutesLate: firstHosted === null ? null : (firstHosted - start) / minuteMs,
+        });
+      }
+    }
+    const planned = runs.map((run) => ({
+      from: run.startAt.getTime(),
+      to: run.end.getTime(),
+      units: run.minInferenceUnits,
+    }));
+    const allowed = planned.map((span) => ({ from: span.from, to: span.to + stopSlackMs }));
+    let billed = 0;
+    let billedPlanned = 0;
+    for (const entry of ledger.runs) {
+      if (
+        entry.projectName !== model.address.projectName ||
+        entry.modelVersion !== model.address.modelVersion
+      )
+        continue;
+      const end = (entry.endedAt ?? to).getTime();
+      for (let m = entry.startedAt.getTime(); m < end; m += minuteMs) {
+        const slice = Math.min(minuteMs, end - m) / minuteMs;
+        billed += entry.minInferenceUnits * slice;
+        if (allowed.some((span) => span.from <= m && m < span.to))
+          billedPlanned += entry.minInferenceUnits * slice;
+      }
+    }
+    const plannedUnitMinutes = planned.reduce(
+      (sum, span) =>
+        sum +
+        (span.units * (Math.min(span.to, to.getTime()) - Math.max(span.from, from.getTime()))) / minuteMs,
+      0,
+    );
+    return {
+      model: model.id,
+      shiftMinutes,
+      hostedShiftMinutes,
+      coverage: shiftMinutes === 0 ? 1 : hostedShiftMinutes / shiftMinutes,
+      lateWindows,
+      billedUnitMinutes: billed,
+      billedPlannedUnitMinutes: billedPlanned,
+      billedOutsideUnitMinutes: billed - billedPlanned,
+      plannedUnitMinutes,
+      timeline: timeline.map((span) => ({
+        status: span.status,
+        from: new Date(span.from),
+        to: new Date(span.to),
+      })),
+    };
+  });
+
+  return {
+    from,
+    to,
+    passes,
+    edgePasses,
+    decisions,
+    alerts,
+    models: measures,
+    acceptedStarts,
+    replayedStarts: calls.filter((call) => call.api === 'StartModel' && call.outcome === 'replayed').length,
+  };
+};

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { type SchedulerConfig, validateConfig } from '../schedule/config.ts';
+import {
+  type AppliedConfig,
+  ConfigConflictError,
+  type ConfigRepository,
+  type StoredOverride,
+} from './config-repository.ts';
+
+const pointerKey = { pk: 'config', sk: 'current' } as const;
+const overridePk = 'override';
+const batchSize = 25;
+
+const pointerSchema = z.object({
+  version: z.number().int().positive(),
+  partition: z.string(),
+  previousPartition: z.string().optional(),
+  appliedAt: z.string(),
+  source: z.string(),
+});
+
+const overrideSchema = z.object({
+  model: z.string(),
+  state: z.enum(['on', 'off']),
+  until: z.string(),
+  reason: z.string().optional(),
+  setAt: z.string(),
+});
+
+type Part = { sk: string; body: unknown };
+
+/**
+ * Splits a configuration into items of bounded size (one per calendar, schedule and model), so a
+ * configuration of any size fits in DynamoDB's 400 KB items.
+ */
+const toParts = (config: SchedulerConfig): Part[] => {
+  const { calendars = {}, schedules, models, ...top } = config;
+  return [
+    { sk: 'top', body: top },
+    ...Object.entries(calendars).map(([name, body]) => ({ sk: `calendar#${name}`, body })),
+    ...Object.entries(schedules).map(([name, body]) => ({ sk: `schedule#${name}`, body })),
+    // The index keeps the models in file order.
+    ...models.map((body, index) => ({ sk: `model#${String(index).padStart(6, '0')}`, body })),
+  ];
+};
+
+const fromParts = (parts: readonly Part[]): unknown => {
+  const calendars: Record<string, unknown> = {};
+  const schedules: Record<string, unknown> = {};
+  const models: unknown[] = [];
+  let top: Record<string, unknown> = {};
+  for (const { sk, body } of parts) {
+    const [kind, name = ''] = sk.split(/#(.*)/s);
+    if (kind === 'top') top = body as Record<string, unknown>;
+    else if (kind === 'calendar') calendars[name] = body;
+    else if (kind === 'schedule') schedules[name] = body;
+    else if (kind === 'model') models.push(body);
+  }
+  return { ...top, ...(Object.keys(calendars).length > 0 ? { calendars } : {}), schedules, models };
+};
+
+/**
+ * The configuration in the config table.
+ *
+ * Each apply writes its parts under a partition of its own, then switches the pointer item to that
+ * partition with one conditional write: readers follow the pointer, so they see a whole version. The
+ * previous version is kept for readers that are mid-read; older ones are deleted.
+ */
+export class DynamoConfigRepository implements ConfigRepository {
+  #cache: { partition: string; applied: AppliedConfig } | undefined;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async current(): Promise<AppliedConfig | undefined> {
+    const pointer = await this.#pointer();
+    if (!pointer) return undefined;
+    // A version's parts never change: a warm Lambda (or a long simulation) reads them once.
+    if (this.#cache?.partition === pointer.partition) return this.#cache.applied;
+    const parts = await this.#queryAll(pointer.partition);
+    const config = validateConfig(
+      fromParts(parts.map((item) => ({ sk: String(item.sk), body: item.body }))),
+      `${this.tableName} (config version ${pointer.version})`,
+    );
+    const applied = {
+      version: pointer.version,
+      appliedAt: pointer.appliedAt,
+      source: pointer.source,
+      config,
+    };
+    this.#cache = { partition: pointer.partition, applied };
+    return applied;
+  }
+
+  async apply(
+    config: SchedulerConfig,
+    meta: { source: string; appliedAt: string; expectedVersion: number | undefined },
+  ): Promise<AppliedConfig> {
+    const previous = await this.#pointer();
+    if (previous?.version !== meta.expectedVersion) throw conflict(previous?.version, meta.expectedVersion);
+    const version = (meta.expectedVersion ?? 0) + 1;
+    const partition = `config#v${version}#${randomUUID()}`;
+    const parts = toParts(config);
+    await this.#writeAll(parts.map((part) => ({ PutRequest: { Item: { pk: partition, ...part } } })));
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...pointerKey,
+            version,
+            partition,
+            previousPartition: previous?.partition,
+            appliedAt: meta.appliedAt,
+            source: meta.source,
+          },
+          ConditionExpression:
+            meta.expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ...(meta.expectedVersion === undefined
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': meta.expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      // Nobody can see our parts yet: remove them and report the lost race.
+      await this.#deletePartition(partition);
+      if (error instanceof ConditionalCheckFailedException) throw conflict(undefined, meta.expectedVersion);
+      throw error;
+    }
+    // Keep the version just replaced for readers that are mid-read; the one before it goes.
+    if (previous?.previousPartition) await this.#deletePartition(previous.previousPartition);
+    return { version, appliedAt: meta.appliedAt, source: meta.source, config };
+  }
+
+  async listOverrides(): Promise<StoredOverride[]> {
+    const items = await this.#queryAll(overridePk);
+    return items.map(({ pk: _pk, sk: _sk, ...rest }) => {
+      const { reason, ...override } = overrideSchema.parse(rest);
+      return reason === undefined ? override : { ...override, reason };
+    });
+  }
+
+  async setOverride(override: StoredOverride): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: overridePk, sk: override.model, ...override },
+      }),
+    );
+  }
+
+  async clearOverride(model: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: overridePk, sk: model },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async #pointer() {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: pointerKey, ConsistentRead: true }),
+    );
+    return Item ? pointerSchema.parse(Item) : undefined;
+  }
+
+  async #queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async #writeAll(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += batchSize) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + batchSize);
+      // BatchWrite may leave items unprocessed under load: send those again until none are left.
+      for (let round = 0; pending && pending.length > 0; round += 1) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+        );
+        pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+
+  async #deletePartition(partition: string): Promise<void> {
+    const items = await this.#queryAll(partition);
+    await this.#writeAll(items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
+  }
+}
+
+const conflict = (actual: number | undefined, expected: number | undefined) =>
+  new ConfigConflictError(
+    `the configuration changed while applying (expected version ${expected ?? 'none'}${actual === undefined ? '' : `, found ${actual}`}); run the apply again`,
+  );

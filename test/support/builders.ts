@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { parseConfigText, type SchedulerConfig } from '../../src/schedule/config.ts';
+import type { RunRecord } from '../../src/store/run-record.ts';
+
+/** The INTERFACE.md example, as shipped in the fixtures. */
+export const interfaceExampleText = (): string =>
+  readFileSync(new URL('./fixtures/interface-example.yml', import.meta.url), 'utf8');
+
+export const interfaceExample = (): SchedulerConfig =>
+  parseConfigText(interfaceExampleText(), 'interface-example.yml');
+
+/** A run record with sensible values; override what the test is about. */
+export const aRun = (overrides: Partial<RunRecord> = {}): RunRecord => ({
+  model: 'pcb-line-1',
+  runId: 'pcb-line-1@2027-03-26T05:00:00.000Z',
+  origin: 'schedule',
+  schedule: 'weekday-two-shift',
+  shifts: ['early'],
+  windows: [{ shift: 'early', start: '2027-03-26T05:00:00.000Z', end: '2027-03-26T13:00:00.000Z' }],
+  plannedStartAt: '2027-03-26T04:40:00.000Z',
+  plannedEndAt: '2027-03-26T13:00:00.000Z',
+  minInferenceUnits: 2,
+  maxInferenceUnits: 4,
+  pricePerInferenceUnitHour: 4,
+  outcome: 'scheduled',
+  starts: [],
+  stops: [],
+  errors: [],
+  createdAt: '2027-03-26T04:40:00.000Z',
+  updatedAt: '2027-03-26T04:40:00.000Z',
+  revision: 0,
+  ...overrides,
+});
