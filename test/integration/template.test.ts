@@ -1,23 +1,43 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftEdgeEventSchema } from '../../src/app/shift-edge.ts';
+import { parseConfigText, type SchedulerEntry, schedulerEntries } from '../../src/schedule/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const osls = join(root, 'node_modules', '.bin', 'osls');
 
+interface Resource {
+  Type: string;
+  DeletionPolicy?: string;
+  Properties: Record<string, unknown>;
+}
+
 interface Template {
-  Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
+  Resources: Record<string, Resource>;
+}
+
+interface PackageOptions {
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs `osls package` into `dir`; resolves with its output, rejects with it on a non-zero exit. */
-const oslsPackage = (dir: string): Promise<string> =>
+const oslsPackage = (dir: string, { args = [], env = {} }: PackageOptions = {}): Promise<string> =>
   new Promise((resolve, reject) => {
-    const child = spawn(osls, ['package', '--stage', 'test', '--package', dir], {
+    const child = spawn(osls, ['package', '--stage', 'test', '--package', dir, ...args], {
       cwd: root,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      // SHIFTS_FILE unset unless a test sets it: the default package reads the repository's shifts.yml.
+      env: {
+        ...process.env,
+        SHIFTS_FILE: '',
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -50,14 +70,40 @@ const statementsIn = (node: unknown, found: Record<string, unknown>[] = []): Rec
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** `arn:PARTITION:lookoutvision:REGION:ACCOUNT:<resource>` as deploy/shift-schedules.cjs writes it. */
+const lookoutVisionArn = (resource: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':lookoutvision:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resource}`,
+    ],
+  ],
+});
+
+const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+const queueArn = { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] };
+
 describe('the packaged CloudFormation template', () => {
   let dir: string;
   let template: Template;
+  let entries: SchedulerEntry[];
+
+  const resourcesOfType = (type: string): [string, Resource][] =>
+    Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shift-package-'));
     await oslsPackage(dir);
     template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    entries = schedulerEntries(
+      parseConfigText(await readFile(join(root, 'shifts.yml'), 'utf8'), 'shifts.yml'),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -133,4 +179,106 @@ describe('the packaged CloudFormation template', () => {
       });
     }
   });
+
+  it('schedules every shift edge of shifts.yml on EventBridge Scheduler, in the schedule time zone', () => {
+    const schedules = resourcesOfType('AWS::Scheduler::Schedule').map(([, resource]) => resource.Properties);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(schedules).toHaveLength(entries.length);
+    for (const entry of entries) {
+      const input = {
+        schedule: entry.schedule,
+        edge: entry.kind,
+        shifts: entry.shifts,
+        scheduledTime: SCHEDULED_TIME,
+      };
+      const matching = schedules.filter(
+        (schedule) =>
+          schedule.ScheduleExpression === entry.expression &&
+          JSON.parse(String((schedule.Target as { Input?: unknown }).Input)).edge === entry.kind &&
+          JSON.parse(String((schedule.Target as { Input?: unknown }).Input)).schedule === entry.schedule,
+      );
+      expect(matching, entry.name).toHaveLength(1);
+      const [schedule] = matching;
+      expect(schedule).toMatchObject({
+        ScheduleExpressionTimezone: entry.timezone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': ['ShiftEdgeLambdaFunction', 'Arn'] } },
+      });
+      const target = schedule?.Target as { Input: string };
+      expect(JSON.parse(target.Input)).toEqual(input);
+      // What the function receives once the scheduler fills in the time must pass its event schema.
+      const delivered = JSON.parse(target.Input.replace(SCHEDULED_TIME, '2027-03-26T04:40:00Z'));
+      expect(shiftEdgeEventSchema.safeParse(delivered).success).toBe(true);
+      expect(schedule?.Name).toMatch(/^model-shift-scheduler-test-[0-9A-Za-z\-_.]+$/);
+      expect(String(schedule?.Name).length).toBeLessThanOrEqual(64);
+    }
+    expect(new Set(schedules.map((schedule) => schedule.Name)).size).toBe(schedules.length);
+  });
+
+  it('runs the reconcile tick every 5 minutes on an EventBridge rule', () => {
+    const rules = resourcesOfType('AWS::Events::Rule').map(([, resource]) => resource.Properties);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] } })],
+      }),
+    ]);
+  });
+
+  it('lets the Lambdas start, stop and describe exactly the models, and list exactly their projects', () => {
+    const lookoutVisionStatements = statementsIn(template).filter((statement) =>
+      asList(statement.Action).some((action) => String(action).startsWith('lookoutvision:')),
+    );
+    expect(lookoutVisionStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
+        Resource: [lookoutVisionArn('model/circuit-boards/3'), lookoutVisionArn('model/weld-seams/1')],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['lookoutvision:ListModels'],
+        Resource: [lookoutVisionArn('project/circuit-boards'), lookoutVisionArn('project/weld-seams')],
+      },
+    ]);
+  });
+
+  it('sends failed async invocations of both functions to the encrypted failure queue', () => {
+    expect(template.Resources.FailedInvocationsQueue).toMatchObject({
+      Type: 'AWS::SQS::Queue',
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 },
+    });
+    const configs = resourcesOfType('AWS::Lambda::EventInvokeConfig').map(
+      ([, resource]) => resource.Properties,
+    );
+    expect(configs.map((config) => config.FunctionName)).toEqual(
+      expect.arrayContaining([{ Ref: 'ReconcileLambdaFunction' }, { Ref: 'ShiftEdgeLambdaFunction' }]),
+    );
+    for (const config of configs) {
+      expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: queueArn } });
+      expect(config.MaximumEventAgeInSeconds).toBeLessThanOrEqual(300);
+    }
+    const sendStatements = statementsIn(template).filter((statement) =>
+      asList(statement.Action).includes('sqs:SendMessage'),
+    );
+    expect(sendStatements.length).toBeGreaterThan(0);
+    for (const statement of sendStatements) expect(asList(statement.Resource)).toEqual([queueArn]);
+  });
+
+  it('refuses to package an invalid shifts file, naming the file and the field', async () => {
+    const bad = join(dir, 'bad-shifts.yml');
+    const text = await readFile(join(root, 'shifts.yml'), 'utf8');
+    await writeFile(bad, text.replace('start: "06:00"', 'start: "6am"'));
+    const field = 'schedules.weekday-two-shift.shifts[0].start: "6am" is not HH:MM';
+    const [byParam, byEnv] = await Promise.allSettled([
+      oslsPackage(join(dir, 'by-param'), { args: [`--param=shifts=${bad}`] }),
+      oslsPackage(join(dir, 'by-env'), { env: { SHIFTS_FILE: bad } }),
+    ]);
+    for (const outcome of [byParam, byEnv]) {
+      expect(outcome.status).toBe('rejected');
+      expect(String((outcome as PromiseRejectedResult).reason)).toContain(`${bad}: ${field}`);
+    }
+  }, 60_000);
 });
