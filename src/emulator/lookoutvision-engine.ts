@@ -90,6 +90,12 @@ export interface EngineOptions {
   readonly faults?: RandomFaults;
   /** Monotonic milliseconds for the quota's token buckets; tests pass their own. */
   readonly monotonicNowMs?: () => number;
+  /**
+   * The `Retry-After` of throttling answers, in whole seconds; default 1, the quota's own period. A
+   * simulation on a virtual clock passes 0, so the SDK backs off on its own short schedule instead
+   * of waiting a wall-clock second for a quota that counts virtual time.
+   */
+  readonly retryAfterSeconds?: number;
 }
 
 /** What seeding a model may set; everything but the address has a default. */
@@ -262,6 +268,7 @@ export class LookoutVisionEngine {
   readonly #region: string;
   readonly #accountId: string;
   readonly #monotonicNowMs: () => number;
+  readonly #retryAfterSeconds: number;
   readonly #seed: number;
   // Two streams, so adding a request (a fault draw) never shifts the latencies a run draws.
   #faultRandom: Random;
@@ -283,6 +290,7 @@ export class LookoutVisionEngine {
     this.#region = options.region ?? 'us-east-1';
     this.#accountId = options.accountId ?? '123456789012';
     this.#monotonicNowMs = options.monotonicNowMs ?? (() => performance.now());
+    this.#retryAfterSeconds = options.retryAfterSeconds ?? 1;
     this.#seed = options.seed ?? 1;
     this.#faultRandom = mulberry32(this.#seed);
     this.#latencyRandom = mulberry32(this.#seed ^ 0x9e3779b9);
@@ -331,7 +339,7 @@ export class LookoutVisionEngine {
   /** The quota first, then scripted faults, then random ones: the order a caller would meet them in. */
   #admit(request: ApiRequest): void {
     if (!this.#bucket(request.api).tryTake()) {
-      throw throttled(request.api, 'Rate exceeded');
+      throw throttled(request.api, 'Rate exceeded', this.#retryAfterSeconds);
     }
     const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
     const injected = this.#injected.find(
@@ -344,10 +352,10 @@ export class LookoutVisionEngine {
     if (injected) {
       injected.left -= 1;
       this.#injected = this.#injected.filter(({ left }) => left > 0);
-      throw injectedError(injected.spec, request);
+      throw injectedError(injected.spec, request, this.#retryAfterSeconds);
     }
     if (this.#chance(perApi(this.#faults.throttleProbability, request.api, 0))) {
-      throw throttled(request.api, 'Rate exceeded');
+      throw throttled(request.api, 'Rate exceeded', this.#retryAfterSeconds);
     }
     if (this.#chance(perApi(this.#faults.internalErrorProbability, request.api, 0))) {
       throw new ServiceError('InternalServerException', 'An internal error occurred.');
@@ -841,13 +849,13 @@ const errorResponse = (error: ServiceError): ApiResponse => ({
   },
 });
 
-// The SDK reads Retry-After as a whole number of seconds; one second is the quota's own period.
-const throttled = (api: ApiName, message: string): ServiceError =>
+// The SDK reads Retry-After as a whole number of seconds.
+const throttled = (api: ApiName, message: string, retryAfterSeconds: number): ServiceError =>
   new ServiceError(
     'ThrottlingException',
     message,
     { QuotaCode: `L-${api}-TPS`, ServiceCode: 'lookoutvision' },
-    1,
+    retryAfterSeconds,
   );
 
 const conflict = (model: ModelRecord, message: string): ServiceError =>
@@ -856,11 +864,11 @@ const conflict = (model: ModelRecord, message: string): ServiceError =>
 const notFound = (id: string, type: 'PROJECT' | 'MODEL', message: string): ServiceError =>
   new ServiceError('ResourceNotFoundException', message, { ResourceId: id, ResourceType: type });
 
-const injectedError = (spec: InjectedError, request: ApiRequest): ServiceError => {
+const injectedError = (spec: InjectedError, request: ApiRequest, retryAfterSeconds: number): ServiceError => {
   const message = spec.message ?? `Injected ${spec.error} for ${request.api}.`;
   switch (spec.error) {
     case 'ThrottlingException':
-      return throttled(request.api, message);
+      return throttled(request.api, message, retryAfterSeconds);
     case 'ConflictException':
     case 'ResourceNotFoundException':
       return new ServiceError(spec.error, message, {

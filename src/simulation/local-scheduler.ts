@@ -34,13 +34,15 @@ export interface LocalSchedulerOptions extends Omit<EmulatorOptions, 'clock' | '
  * Starts an emulator holding every Lookout for Vision model of `config` (TRAINED), points a real
  * SDK client at it through `AWS_ENDPOINT_URL_LOOKOUTVISION` (the SDK's own variable), and builds
  * the scheduler's stores and host as the Lambdas do. The emulator's quota counts virtual seconds,
- * since the whole pass happens at one virtual instant.
+ * since the whole pass happens at one virtual instant, and its throttling answers carry no
+ * wall-clock `Retry-After` (the SDK's own backoff still applies).
  */
 export const startLocalScheduler = async (options: LocalSchedulerOptions): Promise<LocalScheduler> => {
   const { config, start, documents, tables, ...emulatorOptions } = options;
   const clock = new VirtualClock(start);
   const emulator = await startEmulator({
     monotonicNowMs: () => clock.now().getTime(),
+    retryAfterSeconds: 0,
     ...emulatorOptions,
     clock,
     models: config.models.flatMap((model) =>
@@ -53,6 +55,10 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
   const client = createLookoutVisionClient({
     region: process.env.AWS_REGION ?? 'eu-central-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The adaptive mode's client-side rate limiter measures wall-clock send rates; here the quota
+    // counts virtual seconds and a day passes in seconds, so it would only throttle the simulation
+    // itself. Standard mode keeps the SDK's retries with backoff, which is what a pass relies on.
+    retryMode: 'standard',
   });
   return {
     clock,

@@ -180,6 +180,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     for (const window of windows) {
       const start = Math.max(window.start.getTime(), from.getTime());
       const end = Math.min(window.end.getTime(), to.getTime());
+      if (start >= end) continue;
       let firstHosted: number | null = null;
       for (let m = start; m < end; m += minuteMs) {
         shiftMinutes += 1;
