@@ -4,6 +4,7 @@ import { registerApplyCommand } from './apply.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPlanCommand } from './plan.ts';
+import { registerReportCommand } from './report.ts';
 import { registerRunsCommand } from './runs.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerTablesCommand } from './tables.ts';
@@ -20,6 +21,7 @@ export const commands: readonly RegisterCommand[] = [
   registerTickCommand,
   registerStatusCommand,
   registerRunsCommand,
+  registerReportCommand,
   registerOverrideCommand,
   registerEmulatorCommand,
 ];

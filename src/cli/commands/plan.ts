@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
+import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
 import { activeOverrides } from '../../app/status.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { SchedulerConfig } from '../../schedule/config.ts';
@@ -31,8 +32,24 @@ const units = (value: { minInferenceUnits?: number; maxInferenceUnits?: number }
 
 const withMax = (max: number | undefined) => (max === undefined ? {} : { maxInferenceUnits: max });
 
-/** The `--json` document: INTERFACE.md's shape (windows, actions, totals) plus runs, models and notes. */
-export const planToJson = (plan: Plan) => ({
+const budgetToJson = (budget: BudgetProjection) => ({
+  scope: budget.scope,
+  name: budget.name,
+  models: budget.models,
+  month: budget.month,
+  from: budget.from.toISOString(),
+  to: budget.to.toISOString(),
+  projected: roundTo(budget.projected, budget.unit === 'usd' ? 2 : 3),
+  limit: budget.limit,
+  unit: budget.unit,
+  exceeds: budget.exceeds,
+});
+
+/**
+ * The `--json` document: INTERFACE.md's shape (windows, actions, totals) plus runs, models, notes
+ * and the projected month totals against budgets (from {@link projectBudgets}).
+ */
+export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []) => ({
   from: plan.from.toISOString(),
   to: plan.to.toISOString(),
   windows: plan.windows.map((w: Window) => ({
@@ -76,6 +93,7 @@ export const planToJson = (plan: Plan) => ({
     cost: roundTo(m.cost, 2),
   })),
   notes: plan.notes,
+  budgets: budgets.map(budgetToJson),
 });
 
 const SLOT_MINUTES = 15;
@@ -157,8 +175,36 @@ const renderTimeline = (config: SchedulerConfig, plan: Plan, paint: Paint): stri
   return lines;
 };
 
-/** The plan for people: actions table, per-model day timelines, totals, notes. */
-export const renderPlan = (config: SchedulerConfig, plan: Plan, paint: Paint): string => {
+const budgetAmountText = (unit: BudgetProjection['unit'], amount: number): string =>
+  unit === 'usd' ? `${roundTo(amount, 2).toFixed(2)} USD` : `${roundTo(amount, 1).toFixed(1)} unit-h`;
+
+/** The projected month totals against budgets, one row per budget and month. */
+const renderBudgets = (budgets: readonly BudgetProjection[], paint: Paint): string[] => {
+  if (budgets.length === 0) return [];
+  const rows = budgets.map((budget) => {
+    const share = budget.limit > 0 ? Math.round((budget.projected / budget.limit) * 100) : 0;
+    const used = `${budgetAmountText(budget.unit, budget.projected)} / ${budgetAmountText(budget.unit, budget.limit)} (${share} %)`;
+    return [
+      budget.scope === 'schedule' ? `schedule ${budget.name} (${budget.models.join(', ')})` : budget.name,
+      budget.month,
+      budget.exceeds ? paint('red', used) : used,
+      budget.exceeds ? paint('red', 'exceeds budget') : paint('green', 'within budget'),
+    ];
+  });
+  return [
+    '',
+    'Budgets (projected whole-month total from the plan, without runs recorded so far)',
+    renderTable(['BUDGET', 'MONTH', { header: 'PROJECTED / LIMIT', align: 'right' }, ''], rows),
+  ];
+};
+
+/** The plan for people: actions table, per-model day timelines, totals, budgets, notes. */
+export const renderPlan = (
+  config: SchedulerConfig,
+  plan: Plan,
+  paint: Paint,
+  budgets: readonly BudgetProjection[] = [],
+): string => {
   const lines: string[] = [`Plan ${plan.from.toISOString()} → ${plan.to.toISOString()}`, ''];
   if (plan.actions.length === 0) {
     lines.push('No start or stop actions in this range.');
@@ -209,6 +255,7 @@ export const renderPlan = (config: SchedulerConfig, plan: Plan, paint: Paint): s
       ],
     ),
   );
+  lines.push(...renderBudgets(budgets, paint));
   if (plan.notes.length > 0) {
     lines.push('', 'Notes');
     for (const note of plan.notes) lines.push(`  - ${note}`);
@@ -270,7 +317,11 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
         ...(options.model === undefined ? {} : { model: options.model }),
         overrides,
       });
-      if (options.json) io.out(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
-      else io.out(`${renderPlan(config, plan, painter(io.isTty))}\n`);
+      const budgets = projectBudgets(config, from, to, {
+        ...(options.model === undefined ? {} : { model: options.model }),
+        overrides,
+      });
+      if (options.json) io.out(`${JSON.stringify(planToJson(plan, budgets), null, 2)}\n`);
+      else io.out(`${renderPlan(config, plan, painter(io.isTty), budgets)}\n`);
     });
 };
