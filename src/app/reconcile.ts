@@ -75,6 +75,9 @@ export class PassError extends Error {
   override readonly name = 'PassError';
 }
 
+/** Reads of the runs table in flight at once within a pass. */
+const readConcurrency = 8;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The model's place at its hosting service. */
@@ -91,29 +94,45 @@ export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef =
  */
 export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest): Promise<PassReport> => {
   const { at } = request;
-  const applied = await deps.configs.current().catch((error: unknown) => {
+  const { applied, overrides } = await deps.configs.snapshot().catch((error: unknown) => {
     throw new PassError(`cannot read the configuration: ${messageOf(error)}`, { cause: error });
   });
   if (!applied)
     throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
-  const overrides = await deps.configs.listOverrides().catch((error: unknown) => {
-    throw new PassError(`cannot read the overrides: ${messageOf(error)}`, { cause: error });
-  });
   const { config } = applied;
   const models = config.models.filter(
     (model) =>
       (!request.models || request.models.includes(model.id)) &&
       (request.schedule === undefined || model.schedule === request.schedule),
   );
-  const observations = await observeAll(deps, models.map(modelRefOf));
+  // The service and the runs table are asked at the same time; neither answer depends on the other.
+  const [observations, openRuns] = await Promise.all([
+    observeAll(deps, models.map(modelRefOf)),
+    mapBounded(models, readConcurrency, (model) =>
+      deps.runs.open(model.id).then(
+        (runs) => runs,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      ),
+    ),
+  ]);
   const policy = { ...defaultPolicy, ...deps.policy };
 
-  const outcomes = await mapBounded(models, deps.concurrency ?? 2, async (model) => {
+  const outcomes = await mapBounded(models, deps.concurrency ?? 2, async (model, index) => {
     const observed =
       observations.get(refKey(modelRefOf(model))) ??
       new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
     try {
-      return await reconcileModel(deps, { config, at, model: model.id, observed, overrides, policy });
+      const open = openRuns[index];
+      if (open instanceof Error) throw open;
+      return await reconcileModel(deps, {
+        config,
+        at,
+        model: model.id,
+        observed,
+        overrides,
+        policy,
+        open: open ?? [],
+      });
     } catch (error) {
       // One model's trouble (a table hiccup, a bug) never stops the others.
       return {
@@ -174,6 +193,8 @@ interface ModelContext {
   readonly observed: Observation | HostingError;
   readonly overrides: readonly StoredOverride[];
   readonly policy: DecisionPolicy;
+  /** The model's open runs, read at the start of the pass. */
+  readonly open: readonly RunRecord[];
 }
 
 const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promise<ModelOutcome> => {
@@ -212,7 +233,7 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
           }
         : overrideRun(model, at, override, resolved.schedule.shifts);
 
-  const open = await deps.runs.open(model);
+  const { open } = context;
   // While the wanted run is open its record is at hand; only a new or closed run needs a lookup.
   const openWanted = wanted ? open.filter((run) => isRecordOf(run, wanted)) : [];
   const wantedRecords = !wanted
@@ -438,7 +459,7 @@ const updateRun = async (
 export const mapBounded = async <T, R>(
   items: readonly T[],
   limit: number,
-  map: (item: T) => Promise<R>,
+  map: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> => {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -446,7 +467,7 @@ export const mapBounded = async <T, R>(
     while (next < items.length) {
       const index = next;
       next += 1;
-      results[index] = await map(items[index] as T);
+      results[index] = await map(items[index] as T, index);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

@@ -41,11 +41,10 @@ export const statusAt = async (
   deps: Pick<AppDeps, 'configs' | 'runs' | 'hosts'>,
   at: Date,
 ): Promise<ModelStatus[]> => {
-  const applied = await deps.configs.current();
+  const { applied, overrides: stored } = await deps.configs.snapshot();
   if (!applied)
     throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
   const { config } = applied;
-  const stored = await deps.configs.listOverrides();
   const overrides = activeOverrides(stored, at);
   const observations = await observeAll(deps, config.models.map(modelRefOf));
   return Promise.all(

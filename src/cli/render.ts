@@ -85,3 +85,44 @@ export const roundTo = (value: number, decimals: number): number => {
 /** `$1,234.50`-style US dollars. */
 export const formatUsd = (value: number): string =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** One character cell of a day bar and its colour. */
+export interface BarCell {
+  readonly char: string;
+  readonly colour?: Colour;
+}
+
+/** Minutes per character of a day bar: 96 characters a day. */
+export const barSlotMinutes = 15;
+
+/** The ruler above day bars: an hour label every three hours, one character per slot. */
+export const dayBarRuler = (): string => {
+  let line = '';
+  for (let hour = 0; hour < 24; hour += 3)
+    line += String(hour)
+      .padStart(2, '0')
+      .padEnd((3 * 60) / barSlotMinutes);
+  return line;
+};
+
+/**
+ * A local day as a bar, one character per {@link barSlotMinutes}, each sampled in the middle of its
+ * slot (so a change at :40 shows from the :30 slot on). `cellAt` says what an instant looks like.
+ */
+export const dayBar = (
+  date: Temporal.PlainDate,
+  timeZone: string,
+  cellAt: (instant: number) => BarCell,
+  paint: Paint,
+): string => {
+  let bar = '';
+  for (let slot = 0; slot < 1440 / barSlotMinutes; slot += 1) {
+    const wall = date
+      .toPlainDateTime({ hour: 0 })
+      .add({ seconds: (slot * barSlotMinutes + barSlotMinutes / 2) * 60 });
+    const instant = wall.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+    const cell = cellAt(instant);
+    bar += cell.colour ? paint(cell.colour, cell.char) : cell.char;
+  }
+  return bar;
+};

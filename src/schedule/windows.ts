@@ -36,19 +36,9 @@ export const modelIdsOf = (config: SchedulerConfig, options?: RangeOptions): str
     ? config.models.map((model) => model.id)
     : [resolvedModel(config, options.model).model.id];
 
-/**
- * Every shift occurrence of one model whose start date lies in [firstDate, lastDate], kept or not,
- * in date then shift order. Dropped: closed start dates, and occurrences whose resolved end is not
- * after their start (a short shift inside a spring-forward gap).
- */
-const occurrences = (
-  config: SchedulerConfig,
-  modelId: string,
-  firstDate: Temporal.PlainDate,
-  lastDate: Temporal.PlainDate,
-): Window[] => {
-  const resolved = resolvedModel(config, modelId);
-  const shifts = resolved.schedule.shifts.map((shift) => {
+/** A model's shifts with their days and times parsed once. */
+const parsedShifts = (resolved: ReturnType<typeof resolvedModel>) =>
+  resolved.schedule.shifts.map((shift) => {
     const days = parseDays(shift.days);
     const start = minutesOfHhmm(shift.start);
     const end = minutesOfHhmm(shift.end);
@@ -57,11 +47,32 @@ const occurrences = (
     }
     return { shift, days: days.days, start, end };
   });
+
+/**
+ * The occurrences of one model starting on one local date. A configuration is immutable once
+ * validated, so they are computed once per configuration object, model and date: the reconcile
+ * tick asks for the same days every five minutes, and zone maths is the costly part of it.
+ */
+const dayCache = new WeakMap<SchedulerConfig, Map<string, readonly Window[]>>();
+
+const occurrencesOn = (
+  config: SchedulerConfig,
+  modelId: string,
+  date: Temporal.PlainDate,
+): readonly Window[] => {
+  const localDate = date.toString();
+  let cache = dayCache.get(config);
+  if (!cache) {
+    cache = new Map();
+    dayCache.set(config, cache);
+  }
+  const key = `${modelId}\n${localDate}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const resolved = resolvedModel(config, modelId);
   const found: Window[] = [];
-  for (let date = firstDate; Temporal.PlainDate.compare(date, lastDate) <= 0; date = date.add({ days: 1 })) {
-    const localDate = date.toString();
-    if (resolved.closedDates.has(localDate)) continue;
-    for (const { shift, days, start, end } of shifts) {
+  if (!resolved.closedDates.has(localDate)) {
+    for (const { shift, days, start, end } of parsedShifts(resolved)) {
       if (!days.has(date.dayOfWeek as 1 | 2 | 3 | 4 | 5 | 6 | 7)) continue;
       const startAt = instantOfLocal(date, start, resolved.timezone);
       // end at or before start: the shift ends on the next local day.
@@ -78,6 +89,26 @@ const occurrences = (
         ...(shift.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: shift.maxInferenceUnits }),
       });
     }
+  }
+  cache.set(key, found);
+  return found;
+};
+
+/**
+ * Every shift occurrence of one model whose start date lies in [firstDate, lastDate], kept or not,
+ * in date then shift order. Dropped: closed start dates, and occurrences whose resolved end is not
+ * after their start (a short shift inside a spring-forward gap).
+ */
+const occurrences = (
+  config: SchedulerConfig,
+  modelId: string,
+  firstDate: Temporal.PlainDate,
+  lastDate: Temporal.PlainDate,
+): Window[] => {
+  const found: Window[] = [];
+  for (let date = firstDate; Temporal.PlainDate.compare(date, lastDate) <= 0; date = date.add({ days: 1 })) {
+    // Copies: callers own what they get, the cache keeps its own.
+    for (const window of occurrencesOn(config, modelId, date)) found.push({ ...window });
   }
   return found;
 };

@@ -1,5 +1,6 @@
 import type { LookoutVisionClient } from '@aws-sdk/client-lookoutvision';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { ReconcileDeps } from '../app/reconcile.ts';
 import { VirtualClock } from '../emulator/clock.ts';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
@@ -55,10 +56,9 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
   const client = createLookoutVisionClient({
     region: process.env.AWS_REGION ?? 'eu-central-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // The adaptive mode's client-side rate limiter measures wall-clock send rates; here the quota
-    // counts virtual seconds and a day passes in seconds, so it would only throttle the simulation
-    // itself. Standard mode keeps the SDK's retries with backoff, which is what a pass relies on.
-    retryMode: 'standard',
+    // The SDK still retries throttled and failed calls (3 attempts), but without wall-clock backoff
+    // or adaptive rate limiting: the quota counts virtual seconds, and a day passes in seconds here.
+    retryStrategy: new ConfiguredRetryStrategy(3, () => 1),
   });
   return {
     clock,

@@ -19,6 +19,12 @@ export interface StoredOverride {
   readonly setAt: string;
 }
 
+/** What a scheduler pass reads first: the configuration in force (if any) and the overrides. */
+export interface ConfigSnapshot {
+  readonly applied: AppliedConfig | undefined;
+  readonly overrides: StoredOverride[];
+}
+
 /** Another apply switched the configuration between this apply's read and its switch. */
 export class ConfigConflictError extends Error {
   override readonly name = 'ConfigConflictError';
@@ -32,6 +38,8 @@ export class ConfigConflictError extends Error {
  */
 export interface ConfigRepository {
   current(): Promise<AppliedConfig | undefined>;
+  /** The configuration in force and every override, read together (one read where the store allows). */
+  snapshot(): Promise<ConfigSnapshot>;
   /**
    * Makes `config` the one in force if the version in force is still `expectedVersion` (undefined:
    * none applied yet); throws `ConfigConflictError` otherwise.

@@ -14,11 +14,13 @@ import {
   type AppliedConfig,
   ConfigConflictError,
   type ConfigRepository,
+  type ConfigSnapshot,
   type StoredOverride,
 } from './config-repository.ts';
 
 const pointerKey = { pk: 'config', sk: 'current' } as const;
-const overridePk = 'override';
+// Overrides live beside the pointer, so one query reads both (see `snapshot`).
+const overridePrefix = 'override#';
 const batchSize = 25;
 
 const pointerSchema = z.object({
@@ -85,9 +87,21 @@ export class DynamoConfigRepository implements ConfigRepository {
   ) {}
 
   async current(): Promise<AppliedConfig | undefined> {
-    const pointer = await this.#pointer();
+    return this.#resolve(await this.#pointer());
+  }
+
+  async snapshot(): Promise<ConfigSnapshot> {
+    const items = await this.#queryAll(pointerKey.pk);
+    const pointerItem = items.find((item) => item.sk === pointerKey.sk);
+    return {
+      applied: await this.#resolve(pointerItem ? pointerSchema.parse(pointerItem) : undefined),
+      overrides: items.filter((item) => String(item.sk).startsWith(overridePrefix)).map(toOverride),
+    };
+  }
+
+  /** The configuration a pointer names; a version's parts never change, so it is read once per instance. */
+  async #resolve(pointer: z.infer<typeof pointerSchema> | undefined): Promise<AppliedConfig | undefined> {
     if (!pointer) return undefined;
-    // A version's parts never change: a warm Lambda (or a long simulation) reads them once.
     if (this.#cache?.partition === pointer.partition) return this.#cache.applied;
     const parts = await this.#queryAll(pointer.partition);
     const config = validateConfig(
@@ -148,18 +162,15 @@ export class DynamoConfigRepository implements ConfigRepository {
   }
 
   async listOverrides(): Promise<StoredOverride[]> {
-    const items = await this.#queryAll(overridePk);
-    return items.map(({ pk: _pk, sk: _sk, ...rest }) => {
-      const { reason, ...override } = overrideSchema.parse(rest);
-      return reason === undefined ? override : { ...override, reason };
-    });
+    const items = await this.#queryAll(pointerKey.pk);
+    return items.filter((item) => String(item.sk).startsWith(overridePrefix)).map(toOverride);
   }
 
   async setOverride(override: StoredOverride): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: overridePk, sk: override.model, ...override },
+        Item: { pk: pointerKey.pk, sk: `${overridePrefix}${override.model}`, ...override },
       }),
     );
   }
@@ -168,7 +179,7 @@ export class DynamoConfigRepository implements ConfigRepository {
     const { Attributes } = await this.client.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: { pk: overridePk, sk: model },
+        Key: { pk: pointerKey.pk, sk: `${overridePrefix}${model}` },
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -220,6 +231,12 @@ export class DynamoConfigRepository implements ConfigRepository {
     await this.#writeAll(items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
   }
 }
+
+const toOverride = (item: Record<string, unknown>): StoredOverride => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { reason, ...override } = overrideSchema.parse(rest);
+  return reason === undefined ? override : { ...override, reason };
+};
 
 const conflict = (actual: number | undefined, expected: number | undefined) =>
   new ConfigConflictError(

@@ -3,6 +3,7 @@ import {
   type AppliedConfig,
   ConfigConflictError,
   type ConfigRepository,
+  type ConfigSnapshot,
   type StoredOverride,
 } from './config-repository.ts';
 
@@ -13,6 +14,10 @@ export class InMemoryConfigRepository implements ConfigRepository {
 
   async current(): Promise<AppliedConfig | undefined> {
     return structuredClone(this.#current);
+  }
+
+  async snapshot(): Promise<ConfigSnapshot> {
+    return { applied: await this.current(), overrides: await this.listOverrides() };
   }
 
   async apply(

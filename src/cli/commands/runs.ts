@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import type { RunView } from '../../app/runs-view.ts';
 import { listRuns } from '../../app/runs-view.ts';
 import { UsageError } from '../../platform/errors.ts';
 import { resolvedModel } from '../../schedule/config.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import { formatInZone, formatUsd, painter, renderTable, roundTo } from '../render.ts';
+import { formatInZone, formatUsd, type Paint, painter, renderTable, roundTo } from '../render.ts';
 
 const outcomeColour = {
   scheduled: 'dim',
@@ -16,6 +17,44 @@ const outcomeColour = {
   'budget-blocked': 'red',
   cancelled: 'dim',
 } as const;
+
+/** The runs as a table for people, instants in each model's time zone (`zones`, model → IANA zone). */
+export const renderRuns = (
+  runs: readonly RunView[],
+  zones: ReadonlyMap<string, string>,
+  paint: Paint,
+): string => {
+  const local = (iso: string | null, model: string) =>
+    iso ? formatInZone(new Date(iso), zones.get(model) ?? 'UTC') : '-';
+  return renderTable(
+    [
+      'MODEL',
+      'SHIFTS',
+      'START REQUESTED',
+      'HOSTED',
+      'STOP REQUESTED',
+      'STOPPED',
+      { header: 'UNITS', align: 'right' },
+      { header: 'TRIES', align: 'right' },
+      { header: 'UNIT-H', align: 'right' },
+      { header: 'COST', align: 'right' },
+      'OUTCOME',
+    ],
+    runs.map((run) => [
+      run.model,
+      run.shifts.join('+') || run.origin,
+      local(run.requestedStartAt, run.model),
+      local(run.hostedAt, run.model),
+      local(run.requestedStopAt, run.model),
+      local(run.stoppedAt, run.model),
+      `${run.minInferenceUnits}${run.maxInferenceUnits === null ? '' : `–${run.maxInferenceUnits}`}`,
+      String(run.startAttempts),
+      roundTo(run.inferenceUnitHours, 2).toFixed(2),
+      formatUsd(run.cost),
+      paint(outcomeColour[run.outcome], run.outcome) + (run.note ? paint('dim', ` ${run.note}`) : ''),
+    ]),
+  );
+};
 
 /** `shiftctl runs`: the recorded runs with their tokens, unit-hours, cost and outcome. */
 export const registerRunsCommand = (program: Command, io: CliIo): void => {
@@ -60,39 +99,7 @@ export const registerRunsCommand = (program: Command, io: CliIo): void => {
         printJson(io, { runs });
         return;
       }
-      const paint = painter(io.isTty);
-      const local = (iso: string | null, model: string) =>
-        iso ? formatInZone(new Date(iso), zones.get(model) ?? 'UTC') : '-';
-      io.out(
-        renderTable(
-          [
-            'MODEL',
-            'SHIFTS',
-            'START REQUESTED',
-            'HOSTED',
-            'STOP REQUESTED',
-            'STOPPED',
-            { header: 'UNITS', align: 'right' },
-            { header: 'TRIES', align: 'right' },
-            { header: 'UNIT-H', align: 'right' },
-            { header: 'COST', align: 'right' },
-            'OUTCOME',
-          ],
-          runs.map((run) => [
-            run.model,
-            run.shifts.join('+') || run.origin,
-            local(run.requestedStartAt, run.model),
-            local(run.hostedAt, run.model),
-            local(run.requestedStopAt, run.model),
-            local(run.stoppedAt, run.model),
-            `${run.minInferenceUnits}${run.maxInferenceUnits === null ? '' : `–${run.maxInferenceUnits}`}`,
-            String(run.startAttempts),
-            roundTo(run.inferenceUnitHours, 2).toFixed(2),
-            formatUsd(run.cost),
-            paint(outcomeColour[run.outcome], run.outcome) + (run.note ? paint('dim', ` ${run.note}`) : ''),
-          ]),
-        ),
-      );
+      io.out(renderRuns(runs, zones, painter(io.isTty)));
       if (runs.length === 0) io.out('no runs recorded');
     });
 };
