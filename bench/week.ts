@@ -8,12 +8,7 @@
  * Coverage is the share of shift minutes the model was HOSTED; "outside plan" is what the service
  * billed outside the planned runs (lead included) plus a 10-minute stop slack.
  */
-import {
-  DescribeModelCommand,
-  type LookoutVisionClient,
-  StartModelCommand,
-  StopModelCommand,
-} from '@aws-sdk/client-lookoutvision';
+import { DescribeModelCommand, StartModelCommand, StopModelCommand } from '@aws-sdk/client-lookoutvision';
 import { applyConfig } from '../src/app/apply-config.ts';
 import type { PassReport } from '../src/app/reconcile.ts';
 import { ensureTables } from '../src/app/tables.ts';
@@ -72,8 +67,7 @@ const plainCron: Strategy = ({ local, config }) => {
     const t = at.getTime();
     for (const model of lookoutModels(config)) {
       const address = { ProjectName: model.projectName, ModelVersion: model.modelVersion };
-      for (const window of windows.filter((w) => w.model === model.id && w.end.getTime() === t)) {
-        void window;
+      if (windows.some((w) => w.model === model.id && w.end.getTime() === t)) {
         await ignoreRefusals(() => local.client.send(new StopModelCommand(address)));
       }
       for (const window of windows.filter((w) => w.model === model.id && w.start.getTime() === t)) {
