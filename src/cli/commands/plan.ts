@@ -12,8 +12,18 @@ import type { Window } from '../../schedule/windows.ts';
 import { instantOfLocal, localDateOf, localHhmm } from '../../schedule/zoned.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import type { Paint } from '../render.ts';
-import { formatInZone, formatUsd, formatUtc, painter, renderTable, roundTo } from '../render.ts';
+import type { BarCell, Paint } from '../render.ts';
+import {
+  barSlotMinutes,
+  dayBar,
+  dayBarRuler,
+  formatInZone,
+  formatUsd,
+  formatUtc,
+  painter,
+  renderTable,
+  roundTo,
+} from '../render.ts';
 
 interface PlanOptions {
   file?: string;
@@ -96,45 +106,19 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
   budgets: budgets.map(budgetToJson),
 });
 
-const SLOT_MINUTES = 15;
-const SLOTS = 1440 / SLOT_MINUTES;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** The ruler above a timeline: an hour label every three hours, one character per slot. */
-const ruler = (): string => {
-  let line = '';
-  for (let hour = 0; hour < 24; hour += 3)
-    line += String(hour)
-      .padStart(2, '0')
-      .padEnd((3 * 60) / SLOT_MINUTES);
-  return line;
-};
-
-/**
- * A day of one model as a bar, one character per 15 local minutes: `#` in a shift, `=` hosted
- * outside a shift (the lead, or a bridged gap), `.` not hosted, blank outside the plan's range.
- */
-const dayBar = (
-  date: Temporal.PlainDate,
-  timeZone: string,
-  windows: readonly Window[],
-  runs: readonly Run[],
-  plan: Plan,
-  paint: Paint,
-): string => {
-  let bar = '';
-  for (let slot = 0; slot < SLOTS; slot += 1) {
-    // Sample the middle of the slot, so a run starting at :40 shows from the :30 slot on, rounded.
-    const t = instantOfLocal(date, slot * SLOT_MINUTES + Math.floor(SLOT_MINUTES / 2), timeZone).getTime();
+/** `#` in a shift, `=` hosted outside a shift (the lead, or a bridged gap), `.` not hosted, blank outside the range. */
+const planCell =
+  (windows: readonly Window[], runs: readonly Run[], plan: Plan) =>
+  (t: number): BarCell => {
     const inside = (span: { start: Date; end: Date }) => span.start.getTime() <= t && t < span.end.getTime();
-    if (t < plan.from.getTime() || t >= plan.to.getTime()) bar += ' ';
-    else if (windows.some(inside)) bar += paint('green', '#');
-    else if (runs.some((run) => run.startAt.getTime() <= t && t < run.end.getTime()))
-      bar += paint('yellow', '=');
-    else bar += paint('dim', '.');
-  }
-  return bar;
-};
+    if (t < plan.from.getTime() || t >= plan.to.getTime()) return { char: ' ' };
+    if (windows.some(inside)) return { char: '#', colour: 'green' };
+    if (runs.some((run) => run.startAt.getTime() <= t && t < run.end.getTime()))
+      return { char: '=', colour: 'yellow' };
+    return { char: '.', colour: 'dim' };
+  };
 
 const renderTimeline = (config: SchedulerConfig, plan: Plan, paint: Paint): string[] => {
   const lines: string[] = [];
@@ -147,7 +131,7 @@ const renderTimeline = (config: SchedulerConfig, plan: Plan, paint: Paint): stri
       '',
       paint('bold', `${model}`) +
         `  schedule ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes} min, unitChange ${resolved.unitChange}`,
-      `${' '.repeat(15)}${paint('dim', ruler())}`,
+      `${' '.repeat(16)}${paint('dim', dayBarRuler())}`,
     );
     const last = localDateOf(new Date(plan.to.getTime() - 1), tz);
     for (
@@ -168,7 +152,7 @@ const renderTimeline = (config: SchedulerConfig, plan: Plan, paint: Paint): stri
         ...(hours === 24 ? [] : [paint('cyan', `${hours} h day: clocks change`)]),
       ];
       lines.push(
-        `${label}  ${dayBar(date, tz, windows, runs, plan, paint)}  ${[...shifts, ...extras].join(', ')}`.trimEnd(),
+        `${label}  ${dayBar(date, tz, planCell(windows, runs, plan), paint)}  ${[...shifts, ...extras].join(', ')}`.trimEnd(),
       );
     }
   }
@@ -229,7 +213,7 @@ export const renderPlan = (
   }
   lines.push(
     '',
-    `Timeline (local time, one character = ${SLOT_MINUTES} min; # shift, = hosted ahead of or between shifts, . off)`,
+    `Timeline (local time, one character = ${barSlotMinutes} min; # shift, = hosted ahead of or between shifts, . off)`,
   );
   lines.push(...renderTimeline(config, plan, paint));
   lines.push(
