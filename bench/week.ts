@@ -19,7 +19,7 @@ import { createDynamoDbClient, createDynamoDocumentClient } from '../src/platfor
 import { startDynamoDbLocal } from '../src/platform/dynamodb-local.ts';
 import type { TableNames } from '../src/platform/env.ts';
 import type { SchedulerConfig } from '../src/schedule/config.ts';
-import { windowsBetween } from '../src/schedule/windows.ts';
+import { type Window, windowsBetween } from '../src/schedule/windows.ts';
 import { type LocalScheduler, startLocalScheduler } from '../src/simulation/local-scheduler.ts';
 import { type Driver, type SimulationResult, simulate } from '../src/simulation/simulate.ts';
 
@@ -60,6 +60,22 @@ const ignoreRefusals = async (send: () => Promise<unknown>) => {
   }
 };
 
+/** StartModel with a window's units and the SDK's own random token, as a script without records would. */
+const startFor = (
+  local: LocalScheduler,
+  address: { ProjectName: string; ModelVersion: string },
+  window: Window,
+): Promise<void> =>
+  ignoreRefusals(() =>
+    local.client.send(
+      new StartModelCommand({
+        ...address,
+        MinInferenceUnits: window.minInferenceUnits,
+        ...(window.maxInferenceUnits === undefined ? {} : { MaxInferenceUnits: window.maxInferenceUnits }),
+      }),
+    ),
+  );
+
 /** A cron job per shift edge: start at the shift's start, stop at its end, nothing else. */
 const plainCron: Strategy = ({ local, config }) => {
   const windows = windowsBetween(config, from, to);
@@ -71,17 +87,7 @@ const plainCron: Strategy = ({ local, config }) => {
         await ignoreRefusals(() => local.client.send(new StopModelCommand(address)));
       }
       for (const window of windows.filter((w) => w.model === model.id && w.start.getTime() === t)) {
-        await ignoreRefusals(() =>
-          local.client.send(
-            new StartModelCommand({
-              ...address,
-              MinInferenceUnits: window.minInferenceUnits,
-              ...(window.maxInferenceUnits === undefined
-                ? {}
-                : { MaxInferenceUnits: window.maxInferenceUnits }),
-            }),
-          ),
-        );
+        await startFor(local, address, window);
       }
     }
     return noReports;
@@ -102,17 +108,7 @@ const naiveReconciler: Strategy = ({ local, config }) => {
       const { ModelDescription } = await local.client.send(new DescribeModelCommand(address));
       const status = ModelDescription?.Status;
       if (window && (status === 'TRAINED' || status === 'HOSTING_FAILED')) {
-        await ignoreRefusals(() =>
-          local.client.send(
-            new StartModelCommand({
-              ...address,
-              MinInferenceUnits: window.minInferenceUnits,
-              ...(window.maxInferenceUnits === undefined
-                ? {}
-                : { MaxInferenceUnits: window.maxInferenceUnits }),
-            }),
-          ),
-        );
+        await startFor(local, address, window);
       } else if (!window && status === 'HOSTED') {
         await ignoreRefusals(() => local.client.send(new StopModelCommand(address)));
       }

@@ -6,7 +6,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type SchedulerConfig, validateConfig } from '../schedule/config.ts';
@@ -17,6 +16,7 @@ import {
   type ConfigSnapshot,
   type StoredOverride,
 } from './config-repository.ts';
+import { queryAll } from './query-all.ts';
 
 const pointerKey = { pk: 'config', sk: 'current' } as const;
 // Overrides live beside the pointer, so one query reads both (see `snapshot`).
@@ -193,23 +193,13 @@ export class DynamoConfigRepository implements ConfigRepository {
     return Item ? pointerSchema.parse(Item) : undefined;
   }
 
-  async #queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  #queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
   }
 
   async #writeAll(requests: Record<string, unknown>[]): Promise<void> {

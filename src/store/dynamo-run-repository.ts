@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { byRunId, matchesRunQuery } from './in-memory-run-repository.ts';
+import { queryAll } from './query-all.ts';
 import {
   isClosed,
   type RunRecord,
@@ -130,29 +131,17 @@ export class DynamoRunRepository implements RunRepository {
     return tokenRecordSchema.parse(rest);
   }
 
-  async #query(
+  #query(
     model: string,
     from: string | undefined,
     to: string | undefined,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    const lower = from ?? 'run#';
-    const upper = to ?? 'run$';
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `model#${model}`, ':from': lower, ':to': upper },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `model#${model}`, ':from': from ?? 'run#', ':to': to ?? 'run$' },
+      ConsistentRead: true,
+    });
   }
 }
 
