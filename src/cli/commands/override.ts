@@ -58,6 +58,7 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
     .command('clear')
     .description('remove the override of a model; its schedule applies again')
     .argument('<MODEL>', 'the model id')
+    .addHelpText('after', ['', 'Example:', '  shiftctl override clear pcb-line-1'].join('\n'))
     .action(async (model: string) => {
       const cleared = await withDeps(io, (deps) => deps.configs.clearOverride(model));
       io.out(cleared ? `${model}: override cleared` : `${model}: had no override`);
@@ -67,6 +68,10 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
     .command('list')
     .description('the overrides, with those that have expired marked')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  shiftctl override list', '  shiftctl override list --json'].join('\n'),
+    )
     .action(async (options: { json?: boolean }) => {
       const now = Date.now();
       const overrides = await withDeps(io, (deps) => deps.configs.listOverrides());
