@@ -8,6 +8,7 @@ import {
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
 import { desiredAt } from '../schedule/desired.ts';
+import type { Run } from '../schedule/runs.ts';
 import type { ConfigRepository, StoredOverride } from '../store/config-repository.ts';
 import { type RunRecord, type TokenRecord, tokenLifetimeMs } from '../store/run-record.ts';
 import { ConcurrentUpdateError, type RunRepository } from '../store/run-repository.ts';
@@ -215,23 +216,15 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
         ]
       : [],
   });
+  // An override 'on' inside a shift run keeps that run (its units, its id); outside one it keeps the
+  // units of the run the model is in, so neither case restarts a hosted model.
+  const scheduled = desired.state === 'on' && !desired.run ? desiredAt(config, model, at).run : desired.run;
   const wanted: WantedRun | undefined =
     desired.state === 'off'
       ? undefined
-      : desired.run
-        ? {
-            runId: desired.run.runId,
-            origin: 'schedule',
-            schedule: desired.run.schedule,
-            windows: desired.run.windows,
-            startAt: desired.run.startAt,
-            end: desired.run.end,
-            minInferenceUnits: desired.run.minInferenceUnits,
-            ...(desired.run.maxInferenceUnits === undefined
-              ? {}
-              : { maxInferenceUnits: desired.run.maxInferenceUnits }),
-          }
-        : overrideRun(model, at, override, resolved.schedule.shifts);
+      : scheduled
+        ? wantedOf(scheduled)
+        : overrideRun(model, at, override, context.open.at(-1) ?? lowestUnits(resolved.schedule.shifts));
 
   const { open } = context;
   // While the wanted run is open its record is at hand; only a new or closed run needs a lookup.
@@ -290,12 +283,30 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
   return send(deps, context, resolved.model, decision.call, base);
 };
 
-/** The run an override asks for when no shift is on: until the override ends, with the schedule's smallest units. */
+/** The engine's run in the scheduler's terms. */
+const wantedOf = (run: Run): WantedRun => ({
+  runId: run.runId,
+  origin: 'schedule',
+  schedule: run.schedule,
+  windows: run.windows,
+  startAt: run.startAt,
+  end: run.end,
+  minInferenceUnits: run.minInferenceUnits,
+  ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
+});
+
+type Units = { readonly minInferenceUnits: number; readonly maxInferenceUnits?: number | undefined };
+
+const lowestUnits = (shifts: readonly Units[]): Units => ({
+  minInferenceUnits: Math.min(...shifts.map((shift) => shift.minInferenceUnits)),
+});
+
+/** The run an override 'on' asks for outside any shift run: from when it was set until it ends. */
 const overrideRun = (
   model: string,
   at: Date,
   override: StoredOverride | undefined,
-  shifts: readonly { minInferenceUnits: number }[],
+  units: Units,
 ): WantedRun => {
   const end = override ? new Date(override.until) : at;
   const since = override?.setAt ?? at.toISOString();
@@ -305,7 +316,8 @@ const overrideRun = (
     windows: [{ shift: 'override', start: new Date(since), end }],
     startAt: new Date(since),
     end,
-    minInferenceUnits: Math.min(...shifts.map((shift) => shift.minInferenceUnits)),
+    minInferenceUnits: units.minInferenceUnits,
+    ...(units.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: units.maxInferenceUnits }),
   };
 };
 

@@ -155,9 +155,10 @@ const billedPeriodOf = (run: RunRecord, at: Date): RunPeriod | undefined => {
   };
 };
 
+/** How late a scheduled run became HOSTED; runs an override or a take-over began have no shift to be late for. */
 const lateMinutesOf = (run: RunRecord): number | undefined => {
   const first = run.windows[0];
-  if (!first || run.hostedAt === undefined) return undefined;
+  if (run.origin !== 'schedule' || !first || run.hostedAt === undefined) return undefined;
   const late = Date.parse(run.hostedAt) - Date.parse(first.start);
   return late > 0 ? late / 60_000 : undefined;
 };
