@@ -47,6 +47,8 @@ export interface DecisionInput {
   readonly wantedRecords: readonly RunRecord[];
   /** Set when starting the wanted run now would exceed the model's monthly budget. */
   readonly budgetExceeded?: string;
+  /** Whether an override holds the model on (it wins over the budget). */
+  readonly overrideOn?: boolean;
   readonly policy: DecisionPolicy;
 }
 
@@ -227,7 +229,9 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
     ...extra,
   });
 
-  if (latest && (latest.outcome === 'failed' || latest.outcome === 'budget-blocked')) {
+  // A run the budget blocked starts anyway (as a continuation) once an override turns the model on.
+  const overridden = latest?.outcome === 'budget-blocked' && input.overrideOn === true;
+  if (latest && !overridden && (latest.outcome === 'failed' || latest.outcome === 'budget-blocked')) {
     return result('none', `run ${latest.runId} is ${latest.outcome}${latest.note ? `: ${latest.note}` : ''}`);
   }
 

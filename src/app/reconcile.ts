@@ -21,6 +21,7 @@ import {
   defaultPolicy,
   type WantedRun,
 } from './decide.ts';
+import { activeOverrides } from './overrides.ts';
 
 /** The hosting services the scheduler can act through, by provider. */
 export type HostRegistry = Partial<Record<ModelRef['provider'], ModelHost>>;
@@ -205,16 +206,7 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
     (candidate) => candidate.model === model && Date.parse(candidate.until) > at.getTime(),
   );
   const desired = desiredAt(config, model, at, {
-    overrides: override
-      ? [
-          {
-            model,
-            state: override.state,
-            until: new Date(override.until),
-            ...(override.reason ? { reason: override.reason } : {}),
-          },
-        ]
-      : [],
+    overrides: activeOverrides(override ? [override] : [], at),
   });
   // An override 'on' inside a shift run keeps that run (its units, its id); outside one it keeps the
   // units of the run the model is in, so neither case restarts a hosted model.
@@ -249,6 +241,7 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
     open,
     wantedRecords,
     ...(budgetExceeded === undefined ? {} : { budgetExceeded }),
+    overrideOn: override?.state === 'on',
     policy: context.policy,
   });
   const base = {

@@ -1,9 +1,10 @@
 import { type Observation, refKey } from '../hosting/model-host.ts';
 import { resolvedModel } from '../schedule/config.ts';
-import { desiredAt, type Override } from '../schedule/desired.ts';
+import { desiredAt } from '../schedule/desired.ts';
 import type { StoredOverride } from '../store/config-repository.ts';
 import { isClosed, type RunRecord } from '../store/run-record.ts';
 import type { AppDeps } from './deps.ts';
+import { activeOverrides } from './overrides.ts';
 import { modelRefOf, observeAll, PassError } from './reconcile.ts';
 
 /** One model as `shiftctl status` shows it. */
@@ -24,17 +25,6 @@ export interface ModelStatus {
   readonly override?: StoredOverride;
   readonly next?: { readonly action: 'start' | 'stop'; readonly at: Date };
 }
-
-/** Overrides still in force at `at`, in the engine's terms. */
-export const activeOverrides = (overrides: readonly StoredOverride[], at: Date): Override[] =>
-  overrides
-    .filter((override) => Date.parse(override.until) > at.getTime())
-    .map((override) => ({
-      model: override.model,
-      state: override.state,
-      until: new Date(override.until),
-      ...(override.reason ? { reason: override.reason } : {}),
-    }));
 
 /** Desired, observed and recorded state of every model at `at`, and what happens next. */
 export const statusAt = async (

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
+import { activeOverrides } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
-import { activeOverrides } from '../../app/status.ts';
 import { UsageError } from '../../platform/errors.ts';
 import type { SchedulerConfig } from '../../schedule/config.ts';
 import { resolvedModel } from '../../schedule/config.ts';

@@ -173,6 +173,12 @@ describe('decide: starting a wanted run', () => {
     expect(decide(input({ wantedRecords: [blocked] }))).toMatchObject({ action: 'none', writes: [] });
   });
 
+  it('starts a budget-blocked run after all when an override turns the model on', () => {
+    const blocked = aRun({ outcome: 'budget-blocked' });
+    const decision = decide(input({ wantedRecords: [blocked], overrideOn: true }));
+    expect(decision.call).toMatchObject({ action: 'start', runId: `${wanted.runId}~2`, attempt: 1 });
+  });
+
   it('fails the run and alerts once when the service does not know the model', () => {
     const decision = decide(input({ observed: observed('missing') }));
     expect(decision.alert).toBe(true);
