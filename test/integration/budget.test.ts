@@ -115,7 +115,10 @@ describe('a monthly budget', () => {
     expect(after.acceptedStarts['pcb-line-1']).toBe(2);
     const runs = await local.deps.runs.list('pcb-line-1');
     // The blocked shift run goes on as its continuation, started despite the budget.
-    expect(runs.at(-1)).toMatchObject({ runId: 'pcb-line-1@2027-03-02T05:00:00.000Z~2', outcome: 'completed' });
+    expect(runs.at(-1)).toMatchObject({
+      runId: 'pcb-line-1@2027-03-02T05:00:00.000Z~2',
+      outcome: 'completed',
+    });
     expect(runs.at(-2)?.outcome).toBe('budget-blocked');
   });
 });
