@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyConfig } from '../../src/app/apply-config.ts';
 import type { SchedulerConfig } from '../../src/schedule/config.ts';
-import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
+import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { type SimulationResult, simulate } from '../../src/simulation/simulate.ts';
 import { interfaceExample } from '../support/builders.ts';
-import { createTestTables, type TestTables } from '../support/dynamodb.ts';
+import type { TestTables } from '../support/dynamodb.ts';
+import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
 import { runShiftctl } from '../support/shiftctl.ts';
 
 // pcb-line-1's weekday run is 05:40–22:00 at 2 units and 4 USD: 16⅓ h × 2 × 4 = 130.67 USD.
@@ -20,21 +20,17 @@ describe('a monthly budget', () => {
       model.id === 'pcb-line-1' ? { ...model, monthlyBudget: { usd: 200 } } : model,
     ),
   };
+  let test: ScheduledTest;
   let tables: TestTables;
   let local: LocalScheduler;
   let result: SimulationResult;
 
   beforeAll(async () => {
-    tables = await createTestTables('budget');
-    local = await startLocalScheduler({
-      config,
-      start: at('01', '00:00'),
-      documents: tables.client,
-      tables: tables.names,
+    test = await startScheduledTest('budget', config, at('01', '00:00'), {
       startLatency: 10 * minute,
       stopLatency: 2 * minute,
     });
-    await applyConfig(local.deps.configs, config, { source: 'budget.yml', at: at('01', '00:00') });
+    ({ tables, local } = test);
     result = await simulate({
       config,
       deps: local.deps,
@@ -45,8 +41,7 @@ describe('a monthly budget', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await local?.close();
-    await tables?.drop();
+    await test?.close();
   });
 
   it('lets a run start while the month stays within the budget', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyConfig } from '../../src/app/apply-config.ts';
-import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
+import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { simulate } from '../../src/simulation/simulate.ts';
 import { interfaceExample } from '../support/builders.ts';
-import { createTestTables, type TestTables } from '../support/dynamodb.ts';
+import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
 
 // Friday 2027-03-26 in Berlin: pcb-line-1 runs 05:40–22:00 with 2–4 units.
 const friday = (time: string) => new Date(`2027-03-26T${time}:00+01:00`);
@@ -18,20 +17,15 @@ const acceptedCalls = (local: LocalScheduler, api: 'StartModel' | 'StopModel') =
 
 describe('an override on while the model is in a shift', () => {
   const config = interfaceExample();
-  let tables: TestTables;
+  let test: ScheduledTest;
   let local: LocalScheduler;
 
   beforeAll(async () => {
-    tables = await createTestTables('overrides');
-    local = await startLocalScheduler({
-      config,
-      start: friday('05:00'),
-      documents: tables.client,
-      tables: tables.names,
+    test = await startScheduledTest('overrides', config, friday('05:00'), {
       startLatency: 10 * minute,
       stopLatency: 2 * minute,
     });
-    await applyConfig(local.deps.configs, config, { source: 'shifts.yml', at: friday('05:00') });
+    local = test.local;
     await simulate({
       config,
       deps: local.deps,
@@ -57,8 +51,7 @@ describe('an override on while the model is in a shift', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await local?.close();
-    await tables?.drop();
+    await test?.close();
   });
 
   it('keeps the running model through the shift and the overtime without a restart', () => {

@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyConfig } from '../../src/app/apply-config.ts';
 import { type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
 import type { EmulatorOptions } from '../../src/emulator/lookoutvision-emulator.ts';
 import { LookoutVisionModelHost } from '../../src/hosting/lookoutvision-model-host.ts';
 import { createLookoutVisionClient } from '../../src/platform/aws-clients.ts';
-import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
+import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { simulate } from '../../src/simulation/simulate.ts';
 import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
 import type { RunRecord, TokenRecord } from '../../src/store/run-record.ts';
 import type { RunRepository } from '../../src/store/run-repository.ts';
 import { interfaceExample } from '../support/builders.ts';
-import { createTestTables, type TestTables } from '../support/dynamodb.ts';
+import type { TestTables } from '../support/dynamodb.ts';
+import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
 import { runShiftctl } from '../support/shiftctl.ts';
 
 // Friday 2027-03-26 in Berlin (+01:00): pcb-line-1 runs 05:40–22:00 (early + late, one run, 2–4 units);
@@ -23,30 +23,21 @@ const pcb = { projectName: 'circuit-boards', modelVersion: '3' };
 const weld = { projectName: 'weld-seams', modelVersion: '1' };
 
 const config = interfaceExample();
-const opened: { local: LocalScheduler; tables: TestTables }[] = [];
+const opened: ScheduledTest[] = [];
 
 afterEach(async () => {
-  for (const { local, tables } of opened.splice(0)) {
-    await local.close();
-    await tables.drop();
-  }
+  for (const test of opened.splice(0)) await test.close();
 });
 
 const setUp = async (start: Date, options: Partial<EmulatorOptions> = {}) => {
-  const tables = await createTestTables('scheduler-faults');
-  const local = await startLocalScheduler({
-    config,
-    start,
-    documents: tables.client,
-    tables: tables.names,
+  const test = await startScheduledTest('scheduler-faults', config, start, {
     seed: 11,
     startLatency: { minMs: 5 * minute, maxMs: 12 * minute },
     stopLatency: 2 * minute,
     ...options,
   });
-  opened.push({ local, tables });
-  await applyConfig(local.deps.configs, config, { source: 'shifts.yml', at: start });
-  return { local, tables };
+  opened.push(test);
+  return test;
 };
 
 /** Another invocation of the scheduler: its own clients and repositories, the same tables and service. */

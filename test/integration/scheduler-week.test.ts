@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyConfig } from '../../src/app/apply-config.ts';
 import { runsBetween } from '../../src/schedule/runs.ts';
-import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
+import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { type SimulationResult, simulate } from '../../src/simulation/simulate.ts';
 import { interfaceExample } from '../support/builders.ts';
-import { createTestTables, type TestTables } from '../support/dynamodb.ts';
+import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
 
 // Mon 2027-03-22 to Mon 2027-03-29: Europe/Berlin springs forward on Sunday 2027-03-28 at 02:00,
 // inside the weekend night shift of Saturday to Sunday.
@@ -14,28 +13,22 @@ const minute = 60_000;
 
 describe('a week across the spring-forward change, on the INTERFACE.md example', () => {
   const config = interfaceExample();
-  let tables: TestTables;
+  let test: ScheduledTest;
   let local: LocalScheduler;
   let result: SimulationResult;
 
   beforeAll(async () => {
-    tables = await createTestTables('scheduler-week');
-    local = await startLocalScheduler({
-      config,
-      start: from,
-      documents: tables.client,
-      tables: tables.names,
+    test = await startScheduledTest('scheduler-week', config, from, {
       seed: 7,
       startLatency: { minMs: 5 * minute, maxMs: 15 * minute },
       stopLatency: { minMs: 1 * minute, maxMs: 3 * minute },
     });
-    await applyConfig(local.deps.configs, config, { source: 'shifts.yml', at: from });
+    local = test.local;
     result = await simulate({ config, deps: local.deps, emulator: local.emulator, from, to });
   }, 300_000);
 
   afterAll(async () => {
-    await local?.close();
-    await tables?.drop();
+    await test?.close();
   });
 
   it('has every model HOSTED from the first to the last minute of every shift', () => {
