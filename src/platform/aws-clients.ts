@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LookoutVisionClient, type LookoutVisionClientConfig } from '@aws-sdk/client-lookoutvision';
+import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -39,3 +40,11 @@ export const createDynamoDocumentClient = (options: DynamoClientOptions = {}): D
  */
 export const createLookoutVisionClient = (options: LookoutVisionClientConfig = {}): LookoutVisionClient =>
   new LookoutVisionClient({ retryMode: 'adaptive', ...options });
+
+/**
+ * A Rekognition client with the SDK's adaptive retries, as for Lookout for Vision. The endpoint comes
+ * from `AWS_ENDPOINT_URL_REKOGNITION` / `AWS_ENDPOINT_URL` through the SDK unless `options.endpoint`
+ * is given.
+ */
+export const createRekognitionClient = (options: RekognitionClientConfig = {}): RekognitionClient =>
+  new RekognitionClient({ retryMode: 'adaptive', ...options });

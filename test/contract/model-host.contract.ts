@@ -29,8 +29,8 @@ export interface ModelHostContractBackend {
   completeTransitions(): Promise<void>;
   /** The next start of `ref` ends failed. */
   failNextStart(ref: ModelRef): Promise<void>;
-  /** A hosted model goes into a system update. */
-  beginSystemUpdate(ref: ModelRef): Promise<void>;
+  /** A hosted model goes into a system update; absent for services without one (Rekognition). */
+  beginSystemUpdate?(ref: ModelRef): Promise<void>;
   /** How many starts of `ref` the service accepted (replays not counted). */
   acceptedStarts(ref: ModelRef): Promise<number>;
   /** How many requests the service answered with throttling so far. */
@@ -140,14 +140,16 @@ export const describeModelHostContract = (
         expect(observation).toMatchObject({ state: 'failed', message: expect.any(String) });
       });
 
-      it('observes updating during a system update', async () => {
+      it('observes updating during a system update', async (context) => {
         // Prepare
+        const beginSystemUpdate = backend.beginSystemUpdate;
+        if (!beginSystemUpdate) return context.skip('the service has no system updates');
         const ref = await backend.createStoppedModel();
         await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-start-4' });
         await backend.completeTransitions();
 
         // Act
-        await backend.beginSystemUpdate(ref);
+        await beginSystemUpdate(ref);
         const observation = await host.observe(ref);
 
         // Assess
@@ -206,8 +208,25 @@ export const describeModelHostContract = (
       });
     });
 
+    // Token cases run only where the service itself deduplicates a token (`supportsClientToken`).
     describe('client tokens', () => {
-      it('accepts a replayed start with the same token and starts only once', async () => {
+      it('refuses a repeated start as Conflict where the service has no token, and starts only once', async (context) => {
+        context.skip(host.supportsClientToken, 'the service deduplicates the token instead');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+        const request = { minInferenceUnits: 2, clientToken: 'shift-early-2027-03-26' };
+        await host.start(ref, request);
+
+        // Act
+        const error = await caught(host.start(ref, request));
+
+        // Assess
+        expect(error).toMatchObject({ code: 'Conflict', retryable: false });
+        expect(await backend.acceptedStarts(ref)).toBe(1);
+      });
+
+      it('accepts a replayed start with the same token and starts only once', async (context) => {
+        context.skip(!host.supportsClientToken, 'the service has no client token');
         // Prepare
         const ref = await backend.createStoppedModel();
         const request = { minInferenceUnits: 2, clientToken: 'shift-early-2027-03-26' };
@@ -221,7 +240,8 @@ export const describeModelHostContract = (
         expect(await backend.acceptedStarts(ref)).toBe(1);
       });
 
-      it('replays a start even after the model is hosted', async () => {
+      it('replays a start even after the model is hosted', async (context) => {
+        context.skip(!host.supportsClientToken, 'the service has no client token');
         // Prepare
         const ref = await backend.createStoppedModel();
         const request = { minInferenceUnits: 1, clientToken: 'c-replay-hosted' };
@@ -250,7 +270,8 @@ export const describeModelHostContract = (
         expect(error.cause).toBeInstanceOf(Error);
       });
 
-      it('refuses the same token with other units as Validation', async () => {
+      it('refuses the same token with other units as Validation', async (context) => {
+        context.skip(!host.supportsClientToken, 'the service has no client token');
         // Prepare
         const ref = await backend.createStoppedModel();
         await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-mismatch' });
@@ -262,7 +283,8 @@ export const describeModelHostContract = (
         expect(error.code).toBe('Validation');
       });
 
-      it('refuses a malformed token as Validation', async () => {
+      it('refuses a malformed token as Validation', async (context) => {
+        context.skip(!host.supportsClientToken, 'the service has no client token');
         // Prepare
         const ref = await backend.createStoppedModel();
 
