@@ -8,8 +8,14 @@
  *  - `shiftEdgeEvents`: one EventBridge Scheduler schedule per start or stop edge of every schedule
  *    that a model uses (`schedulerEntries` of the schedule engine), in the schedule's IANA time zone,
  *    with the scheduled minute passed in the input as `<aws.scheduler.scheduled-time>`;
- *  - `lookoutVision.modelArns` / `lookoutVision.projectArns`: the exact resources the Lambdas may
- *    start, stop, describe (models) and list (projects), so no statement needs `Resource: "*"`.
+ *  - `hostingStatements`: the IAM statements that let the Lambdas start, stop and observe exactly the
+ *    models of the file, per provider, so no statement needs `Resource: "*"`: for Lookout for
+ *    Vision models StartModel/StopModel/DescribeModel on their model ARNs and ListModels on their
+ *    project ARNs; for Rekognition Custom Labels models StartProjectVersion/StopProjectVersion on
+ *    `<project ARN without its timestamp>/version/<versionName>/*` (the version's own timestamp is
+ *    the only wildcard) and DescribeProjectVersions on the exact project ARN. A provider without
+ *    models gets no statement (an IAM statement without resources is invalid); a file without any
+ *    model fails packaging.
  * Writing them by hand in serverless.yml would be a second copy that drifts from the file.
  *
  * Referenced as `${file(./deploy/shift-schedules.cjs):<property>}`: osls and the Serverless
@@ -40,6 +46,14 @@ const NAME_HASH_LENGTH = 8;
 const DESCRIPTION_LIMIT = 512;
 /** The Lookout for Vision project-name pattern; it also keeps `*` and `/` out of the ARNs. */
 const PROJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
+/**
+ * A Rekognition Custom Labels project ARN: `arn:PARTITION:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP`.
+ * The name pattern is the service's; it keeps `*`, `?` and `/` out of the granted ARNs.
+ */
+const REKOGNITION_PROJECT_ARN =
+  /^(arn:aws(?:-[a-z]+)*:rekognition:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255})\/\d+$/;
+/** A Rekognition Custom Labels version name, as the service allows it. */
+const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 
 /** The context attribute EventBridge Scheduler replaces with the scheduled instant (ISO 8601, UTC). */
 const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
@@ -145,14 +159,13 @@ const lookoutVisionArn = (resource) => ({
 });
 
 /**
- * Model and project ARNs of the Lookout for Vision models. `latest` is resolved by the service at
- * call time, so such a model is granted as every version of its project (still one project).
- * Rekognition models get nothing here: that provider has no adapter yet.
+ * The Lookout for Vision statements: model ARNs for start, stop and describe, project ARNs for list.
+ * `latest` is resolved by the service at call time, so such a model is granted as every version of
+ * its project (still one project). None without Lookout for Vision models.
  */
-const lookoutVisionResources = (config, source) => {
+const lookoutVisionStatements = (config, source, issues) => {
   const models = new Set();
   const projects = new Set();
-  const issues = [];
   config.models.forEach((model, index) => {
     if (model.provider !== 'lookoutvision') return;
     if (!PROJECT_NAME.test(model.projectName)) {
@@ -166,14 +179,72 @@ const lookoutVisionResources = (config, source) => {
     models.add(`model/${model.projectName}/${version}`);
     projects.add(`project/${model.projectName}`);
   });
+  if (models.size === 0) return [];
+  const sorted = (set) => [...set].sort().map(lookoutVisionArn);
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
+      Resource: sorted(models),
+    },
+    { Effect: 'Allow', Action: ['lookoutvision:ListModels'], Resource: sorted(projects) },
+  ];
+};
+
+/**
+ * The Rekognition Custom Labels statements: start and stop on the versions (any creation timestamp
+ * of the named version), describe on the exact projects. None without Rekognition models. The ARNs
+ * are the configured ones, so they name their own partition, region and account.
+ */
+const rekognitionStatements = (config, source, issues) => {
+  const versions = new Set();
+  const projects = new Set();
+  config.models.forEach((model, index) => {
+    if (model.provider !== 'rekognition') return;
+    const match = REKOGNITION_PROJECT_ARN.exec(model.projectArn);
+    if (!match) {
+      issues.push(
+        `${source}: models[${index}].projectArn: ${JSON.stringify(model.projectArn)} is not a ` +
+          'Rekognition Custom Labels project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP, ' +
+          'NAME of letters, digits, "-", "_" and ".")',
+      );
+      return;
+    }
+    if (!REKOGNITION_VERSION_NAME.test(model.versionName)) {
+      issues.push(
+        `${source}: models[${index}].versionName: ${JSON.stringify(model.versionName)} is not a ` +
+          'Rekognition Custom Labels version name (1–255 letters, digits, "-", "_" and ".")',
+      );
+      return;
+    }
+    versions.add(`${match[1]}/version/${model.versionName}/*`);
+    projects.add(model.projectArn);
+  });
+  if (versions.size === 0) return [];
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion'],
+      Resource: [...versions].sort(),
+    },
+    { Effect: 'Allow', Action: ['rekognition:DescribeProjectVersions'], Resource: [...projects].sort() },
+  ];
+};
+
+/** Every provider's statements; fails when a model cannot be granted exactly, or there is no model. */
+const hostingStatements = (config, source) => {
+  const issues = [];
+  const statements = [
+    ...lookoutVisionStatements(config, source, issues),
+    ...rekognitionStatements(config, source, issues),
+  ];
   if (issues.length > 0) throw new ShiftSchedulesError(issues.join('\n'));
-  if (models.size === 0) {
+  if (statements.length === 0) {
     throw new ShiftSchedulesError(
-      `${source}: models: no Lookout for Vision model, so there is nothing for the functions to start or stop`,
+      `${source}: models: no model, so there is nothing for the functions to start or stop`,
     );
   }
-  const sorted = (set) => [...set].sort().map(lookoutVisionArn);
-  return { modelArns: sorted(models), projectArns: sorted(projects) };
+  return statements;
 };
 
 /** Refuses any string the variable resolver would read as a variable (`${…}`). */
@@ -223,7 +294,7 @@ const build = async (file, service, stage) => {
   const result = {
     shiftsFile: source,
     shiftEdgeEvents: schedulerEntries(config).map((entry) => shiftEdgeEvent(service, stage, entry)),
-    lookoutVision: lookoutVisionResources(config, source),
+    hostingStatements: hostingStatements(config, source),
   };
   return assertPlain(result, '', source);
 };

@@ -1,5 +1,10 @@
 import { LookoutVisionModelHost } from '../hosting/lookoutvision-model-host.ts';
-import { createDynamoDocumentClient, createLookoutVisionClient } from '../platform/aws-clients.ts';
+import { RekognitionModelHost } from '../hosting/rekognition-model-host.ts';
+import {
+  createDynamoDocumentClient,
+  createLookoutVisionClient,
+  createRekognitionClient,
+} from '../platform/aws-clients.ts';
 import { type Env, readTableNames, requireTableNames, type TableNames } from '../platform/env.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
@@ -18,7 +23,10 @@ export interface AppDeps extends Pick<ReconcileDeps, 'configs' | 'runs' | 'hosts
 export const depsFromEnv = (env: Env, options: { requireTables?: boolean } = {}): AppDeps => {
   const tables = options.requireTables ? requireTableNames(env) : readTableNames(env);
   const documents = createDynamoDocumentClient();
-  const hosts: HostRegistry = { lookoutvision: new LookoutVisionModelHost(createLookoutVisionClient()) };
+  const hosts: HostRegistry = {
+    lookoutvision: new LookoutVisionModelHost(createLookoutVisionClient()),
+    rekognition: new RekognitionModelHost(createRekognitionClient()),
+  };
   return {
     tables,
     configs: new DynamoConfigRepository(documents, tables.configTable),

@@ -103,7 +103,7 @@ export const startRekognitionEmulator = async (
     clock,
     engine,
     seedModel: (spec) => engine.seedModel(spec),
-    seedProject: (name) => engine.seedProject(name),
+    seedProject: (name, arn) => engine.seedProject(name, arn),
     models: () => engine.models(),
     model: (address) => engine.model(address),
     setLatencies: (latencies, address) => engine.setLatencies(latencies, address),

@@ -144,6 +144,11 @@ export type SeedableStatus = Exclude<ProjectVersionStatus, 'STARTING' | 'STOPPIN
 
 /** What seeding a version may set; everything but the address has a default. */
 export interface SeedProjectVersion extends VersionAddress {
+  /**
+   * The project's ARN when the project does not exist yet, e.g. the one a scheduler config names
+   * (its project name must be `projectName`). Default: one in the engine's region and account.
+   */
+  readonly projectArn?: string;
   /** Default TRAINING_COMPLETED. Seeding RUNNING opens a billing run at the current instant. */
   readonly status?: SeedableStatus;
   readonly minInferenceUnits?: number;
@@ -572,12 +577,19 @@ export class RekognitionEngine {
 
   // ---------------------------------------------------------------- administration
 
-  /** Creates a project if it does not exist yet and returns its ARN. */
-  seedProject(projectName: string): string {
+  /**
+   * Creates a project if it does not exist yet and returns its ARN: `arn` when given (it must name
+   * `projectName`), otherwise one in the engine's region and account.
+   */
+  seedProject(projectName: string, arn?: string): string {
     if (!namePattern.test(projectName)) throw new RangeError(`invalid project name: ${projectName}`);
+    if (arn !== undefined && projectNameOfArn(arn) !== projectName)
+      throw new RangeError(`${arn} is not a project ARN of ${projectName}`);
     let project = this.#projects.get(projectName);
+    if (project && arn !== undefined && project.arn !== arn)
+      throw new RangeError(`project ${projectName} already exists as ${project.arn}`);
     if (!project) {
-      const arn = `arn:aws:rekognition:${this.#region}:${this.#accountId}:project/${projectName}/${this.clock.now().getTime()}`;
+      arn ??= `arn:aws:rekognition:${this.#region}:${this.#accountId}:project/${projectName}/${this.clock.now().getTime()}`;
       project = { name: projectName, arn, versions: new Map() };
       this.#projects.set(projectName, project);
     }
@@ -588,14 +600,15 @@ export class RekognitionEngine {
   seedModel(spec: SeedProjectVersion): ProjectVersionSnapshot {
     if (!namePattern.test(spec.versionName))
       throw new RangeError(`invalid version name: ${spec.versionName}`);
-    this.seedProject(spec.projectName);
+    this.seedProject(spec.projectName, spec.projectArn);
     const project = this.#projects.get(spec.projectName) as ProjectRecord;
     const now = this.clock.now().getTime();
     const status = spec.status ?? 'TRAINING_COMPLETED';
     const version: VersionRecord = {
       projectName: spec.projectName,
       versionName: spec.versionName,
-      arn: `arn:aws:rekognition:${this.#region}:${this.#accountId}:project/${spec.projectName}/version/${spec.versionName}/${now}`,
+      // In the project's region and account: `…:project/NAME/version/VERSION/TIMESTAMP`.
+      arn: `${project.arn.replace(/\/\d+$/, '')}/version/${spec.versionName}/${now}`,
       createdAt: now,
       phase: { status, since: now },
       latencies: { ...spec.latencies },

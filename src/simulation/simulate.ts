@@ -4,15 +4,23 @@ import { reconcileEdge } from '../app/shift-edge.ts';
 import type { VirtualClock } from '../emulator/clock.ts';
 import type { RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
 import type { ModelStatus } from '../emulator/lookoutvision-engine.ts';
+import type { RunningRekognitionEmulator } from '../emulator/rekognition-emulator.ts';
+import { type ProjectVersionStatus, projectNameOfArn } from '../emulator/rekognition-engine.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
 
 const minuteMs = 60_000;
 
+/** A model's status at its hosting service: Lookout for Vision's or Rekognition's own word. */
+export type HostingStatus = ModelStatus | ProjectVersionStatus;
+
+/** The statuses in which a model serves inferences (and is measured as hosted). */
+export const isHostedStatus = (status: HostingStatus): boolean => status === 'HOSTED' || status === 'RUNNING';
+
 /** A span of time in which a model had one status at the hosting service. */
 export interface StatusSpan {
-  readonly status: ModelStatus;
+  readonly status: HostingStatus;
   readonly from: Date;
   readonly to: Date;
 }
@@ -67,6 +75,11 @@ export interface SimulationOptions {
   /** Replaces the scheduler (reconcile tick and shift edges) with another strategy. */
   readonly driver?: Driver;
   readonly emulator: RunningEmulator & { readonly clock: VirtualClock };
+  /**
+   * The Rekognition emulator holding the config's Rekognition models, on the same clock as
+   * `emulator`; without it those models are not measured.
+   */
+  readonly rekognition?: RunningRekognitionEmulator;
   readonly from: Date;
   readonly to: Date;
   /** The reconcile tick's period; 5 minutes as deployed. */
@@ -79,10 +92,57 @@ export interface SimulationOptions {
   readonly onProgress?: (progress: { at: Date; hosted: number; passes: number; report?: PassReport }) => void;
 }
 
-const addressOf = (model: SchedulerConfig['models'][number]) =>
-  model.provider === 'lookoutvision'
-    ? { projectName: model.projectName, modelVersion: model.modelVersion }
-    : undefined;
+/** How one model is measured at its emulator. */
+interface Measured {
+  readonly id: string;
+  status(): HostingStatus;
+  /** Start calls the service accepted (token replays not counted). */
+  acceptedStarts(): number;
+  billedRuns(): readonly { startedAt: Date; endedAt: Date | null; minInferenceUnits: number }[];
+}
+
+const measuredOf = (
+  model: SchedulerConfig['models'][number],
+  emulator: RunningEmulator,
+  rekognition: RunningRekognitionEmulator | undefined,
+): Measured | undefined => {
+  if (model.provider === 'lookoutvision') {
+    const address = { projectName: model.projectName, modelVersion: model.modelVersion };
+    const same = (entry: { projectName?: string | undefined; modelVersion?: string | undefined }) =>
+      entry.projectName === address.projectName && entry.modelVersion === address.modelVersion;
+    return {
+      id: model.id,
+      status: () => emulator.model(address).status,
+      acceptedStarts: () =>
+        emulator
+          .callLog()
+          .filter((call) => call.api === 'StartModel' && call.outcome === 'accepted' && same(call)).length,
+      billedRuns: () => emulator.ledger().runs.filter(same),
+    };
+  }
+  if (!rekognition) return undefined;
+  const address = { projectName: projectNameOfArn(model.projectArn) ?? '', versionName: model.versionName };
+  const versionArn = () => rekognition.model(address).projectVersionArn;
+  return {
+    id: model.id,
+    status: () => rekognition.model(address).status,
+    acceptedStarts: () =>
+      rekognition
+        .callLog()
+        .filter(
+          (call) =>
+            call.api === 'StartProjectVersion' &&
+            call.outcome === 'accepted' &&
+            call.projectVersionArn === versionArn(),
+        ).length,
+    billedRuns: () =>
+      rekognition
+        .ledger()
+        .runs.filter(
+          (run) => run.projectName === address.projectName && run.versionName === address.versionName,
+        ),
+  };
+};
 
 /**
  * Runs the scheduler's own use cases (the reconcile tick and the shift edges, as the Lambdas do)
@@ -91,7 +151,7 @@ const addressOf = (model: SchedulerConfig['models'][number]) =>
  * the plan.
  */
 export const simulate = async (options: SimulationOptions): Promise<SimulationResult> => {
-  const { config, deps, emulator, from, to } = options;
+  const { config, deps, emulator, rekognition, from, to } = options;
   const tickMs = (options.tickMinutes ?? 5) * minuteMs;
   const firings =
     options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
@@ -100,11 +160,11 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
 
   const models = config.models.flatMap((model) => {
-    const address = addressOf(model);
-    return address ? [{ id: model.id, address }] : [];
+    const measured = measuredOf(model, emulator, rekognition);
+    return measured ? [measured] : [];
   });
   const timelines = new Map(
-    models.map((model) => [model.id, [] as { status: ModelStatus; from: number; to: number }[]]),
+    models.map((model) => [model.id, [] as { status: HostingStatus; from: number; to: number }[]]),
   );
   const decisions: Record<string, number> = {};
   const alerts: (ModelOutcome & { at: Date })[] = [];
@@ -153,8 +213,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     const report = reports.at(-1);
     let hosted = 0;
     for (const model of models) {
-      const status = emulator.model(model.address).status;
-      if (status === 'HOSTED') hosted += 1;
+      const status = model.status();
+      if (isHostedStatus(status)) hosted += 1;
       const timeline = timelines.get(model.id) ?? [];
       const last = timeline.at(-1);
       if (last && last.status === status && last.to === t) last.to = t + minuteMs;
@@ -166,24 +226,15 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   }
 
   emulator.clock.set(to);
-  const ledger = emulator.ledger();
   const calls = emulator.callLog();
   const acceptedStarts: Record<string, number> = {};
-  for (const model of models) {
-    acceptedStarts[model.id] = calls.filter(
-      (call) =>
-        call.api === 'StartModel' &&
-        call.outcome === 'accepted' &&
-        call.projectName === model.address.projectName &&
-        call.modelVersion === model.address.modelVersion,
-    ).length;
-  }
+  for (const model of models) acceptedStarts[model.id] = model.acceptedStarts();
 
   const stopSlackMs = (options.stopSlackMinutes ?? 10) * minuteMs;
   const measures = models.map((model): ModelMeasure => {
     const timeline = timelines.get(model.id) ?? [];
     const hostedAt = (instant: number) =>
-      timeline.some((span) => span.status === 'HOSTED' && span.from <= instant && instant < span.to);
+      timeline.some((span) => isHostedStatus(span.status) && span.from <= instant && instant < span.to);
     const runs = runsBetween(config, from, to, { model: model.id });
     // A run already under way when the simulation begins had no chance to be started: not measured.
     const windows = runs
@@ -220,12 +271,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     const allowed = planned.map((span) => ({ from: span.from, to: span.to + stopSlackMs }));
     let billed = 0;
     let billedPlanned = 0;
-    for (const entry of ledger.runs) {
-      if (
-        entry.projectName !== model.address.projectName ||
-        entry.modelVersion !== model.address.modelVersion
-      )
-        continue;
+    for (const entry of model.billedRuns()) {
       const end = (entry.endedAt ?? to).getTime();
       for (let m = entry.startedAt.getTime(); m < end; m += minuteMs) {
         const slice = Math.min(minuteMs, end - m) / minuteMs;

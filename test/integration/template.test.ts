@@ -245,6 +245,113 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
+  it("attaches the hosting permissions to the functions' role as a policy of their own", () => {
+    expect(template.Resources.HostingPolicy).toMatchObject({
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'model-shift-scheduler-test-hosting',
+        Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+        PolicyDocument: { Version: '2012-10-17' },
+      },
+    });
+    const hosting = statementsIn(template.Resources.HostingPolicy);
+    expect(hosting.map((statement) => asList(statement.Action)[0])).toEqual([
+      'lookoutvision:StartModel',
+      'lookoutvision:ListModels',
+    ]);
+    expect(
+      statementsIn(template).some((statement) =>
+        String(asList(statement.Action)[0]).startsWith('rekognition:'),
+      ),
+    ).toBe(false);
+  });
+
+  it('grants Rekognition Custom Labels models exactly their versions and projects, next to Lookout for Vision', async () => {
+    const projectArn = 'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/1711000000000';
+    const text = (await readFile(join(root, 'shifts.yml'), 'utf8')).replace(
+      /^models:[\s\S]*$/m,
+      [
+        'models:',
+        '  - id: pcb-line-1',
+        '    provider: lookoutvision',
+        '    projectName: circuit-boards',
+        '    modelVersion: "3"',
+        '    schedule: weekday-two-shift',
+        '  - id: label-line-2',
+        '    provider: rekognition',
+        `    projectArn: "${projectArn}"`,
+        '    versionName: label-line.2027-03-01',
+        '    schedule: weekday-two-shift',
+        '  - id: label-only',
+        '    provider: rekognition',
+        `    projectArn: "${projectArn}"`,
+        '    versionName: v2',
+        '    schedule: weekend-night',
+        '',
+      ].join('\n'),
+    );
+    const mixed = join(dir, 'mixed-shifts.yml');
+    await writeFile(mixed, text);
+    const rekognitionOnly = join(dir, 'rekognition-shifts.yml');
+    await writeFile(rekognitionOnly, text.replace(/ {2}- id: pcb-line-1\n(?: {4}.*\n)+/, ''));
+    // One after the other: two `osls package` runs in one service directory at once deadlock.
+    await oslsPackage(join(dir, 'mixed'), { args: [`--param=shifts=${mixed}`] });
+    await oslsPackage(join(dir, 'rekognition-only'), { env: { SHIFTS_FILE: rekognitionOnly } });
+    const [withBoth, withRekognition] = await Promise.all(
+      ['mixed', 'rekognition-only'].map(
+        async (name) =>
+          JSON.parse(
+            await readFile(join(dir, name, 'cloudformation-template-update-stack.json'), 'utf8'),
+          ) as Template,
+      ),
+    );
+    const rekognitionStatements = [
+      {
+        Effect: 'Allow',
+        Action: ['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion'],
+        Resource: [
+          'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/version/label-line.2027-03-01/*',
+          'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/version/v2/*',
+        ],
+      },
+      { Effect: 'Allow', Action: ['rekognition:DescribeProjectVersions'], Resource: [projectArn] },
+    ];
+    expect(statementsIn(withBoth?.Resources.HostingPolicy)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
+        Resource: [lookoutVisionArn('model/circuit-boards/3')],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['lookoutvision:ListModels'],
+        Resource: [lookoutVisionArn('project/circuit-boards')],
+      },
+      ...rekognitionStatements,
+    ]);
+    // Without Lookout for Vision models there is no Lookout for Vision statement (one without resources is invalid).
+    expect(statementsIn(withRekognition?.Resources.HostingPolicy)).toEqual(rekognitionStatements);
+    for (const packaged of [withBoth, withRekognition]) {
+      const rekognitionAnywhere = statementsIn(packaged).filter((statement) =>
+        asList(statement.Action).some((action) => String(action).startsWith('rekognition:')),
+      );
+      expect(rekognitionAnywhere).toEqual(rekognitionStatements);
+      for (const statement of statementsIn(packaged)) {
+        if ('Resource' in statement) expect(asList(statement.Resource)).not.toContain('*');
+        expect(statement).not.toHaveProperty('NotResource');
+      }
+    }
+  }, 60_000);
+
+  it('refuses to package a shifts file without any model', async () => {
+    const empty = join(dir, 'no-models.yml');
+    const text = await readFile(join(root, 'shifts.yml'), 'utf8');
+    await writeFile(empty, text.replace(/^models:[\s\S]*$/m, 'models: []\n'));
+    await expect(oslsPackage(join(dir, 'no-models'), { env: { SHIFTS_FILE: empty } })).rejects.toThrow(
+      /models: no model, so there is nothing for the functions to start or stop/,
+    );
+  }, 60_000);
+
   it('sends failed async invocations of both functions to the encrypted failure queue', () => {
     expect(template.Resources.FailedInvocationsQueue).toMatchObject({
       Type: 'AWS::SQS::Queue',
