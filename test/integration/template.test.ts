@@ -13,6 +13,7 @@ const osls = join(root, 'node_modules', '.bin', 'osls');
 interface Resource {
   Type: string;
   DeletionPolicy?: string;
+  DependsOn?: string[];
   Properties: Record<string, unknown>;
 }
 
@@ -254,6 +255,8 @@ describe('the packaged CloudFormation template', () => {
         PolicyDocument: { Version: '2012-10-17' },
       },
     });
+    for (const name of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction'])
+      expect(template.Resources[name]?.DependsOn).toContain('HostingPolicy');
     const hosting = statementsIn(template.Resources.HostingPolicy);
     expect(hosting.map((statement) => asList(statement.Action)[0])).toEqual([
       'lookoutvision:StartModel',
