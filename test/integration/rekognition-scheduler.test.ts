@@ -4,20 +4,15 @@
  * prevented only by the conditional writes and by observing the version before sending again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
+import { reconcile } from '../../src/app/reconcile.ts';
 import type { RunningRekognitionEmulator } from '../../src/emulator/rekognition-emulator.ts';
 import type { RekognitionApiName } from '../../src/emulator/rekognition-engine.ts';
-import { RekognitionModelHost } from '../../src/hosting/rekognition-model-host.ts';
-import { createRekognitionClient } from '../../src/platform/aws-clients.ts';
 import { parseConfigText } from '../../src/schedule/index.ts';
 import { simulate } from '../../src/simulation/simulate.ts';
-import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
-import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
-import type { RunRecord, TokenRecord } from '../../src/store/run-record.ts';
-import type { RunRepository } from '../../src/store/run-repository.ts';
+import type { RunRecord } from '../../src/store/run-record.ts';
 import { interfaceExampleText } from '../support/builders.ts';
-import type { TestTables } from '../support/dynamodb.ts';
-import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
+import { CrashingRuns } from '../support/crashing-runs.ts';
+import { type ScheduledTest, secondInvocation, startScheduledTest } from '../support/local-scheduler.ts';
 
 // Friday 2027-03-26 in Berlin (+01:00): label-line-2 runs 05:40–22:00 (early + late, 20 min lead).
 const friday = (time: string) => new Date(`2027-03-26T${time}:00+01:00`);
@@ -59,58 +54,8 @@ const setUp = async (start: Date) => {
   return { ...test, rekognition };
 };
 
-/** Another invocation of the scheduler: its own clients and repositories, the same tables and service. */
-const secondInvocation = (tables: TestTables): ReconcileDeps => ({
-  configs: new DynamoConfigRepository(tables.client, tables.names.configTable),
-  runs: new DynamoRunRepository(tables.client, tables.names.runsTable),
-  hosts: {
-    rekognition: new RekognitionModelHost(
-      createRekognitionClient({
-        region: 'eu-central-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      }),
-    ),
-  },
-  sleep: async () => {},
-});
-
 const accepted = (rekognition: RunningRekognitionEmulator, api: RekognitionApiName) =>
   rekognition.callLog().filter((call) => call.api === api && call.outcome === 'accepted');
-
-class SimulatedCrash extends Error {}
-
-/**
- * Runs that die at one chosen write: `after` the write reaches the table (the intent is written,
- * the call never made), or `before` it (the call was made, its answer never recorded).
- */
-class CrashingRuns implements RunRepository {
-  #armed = true;
-  constructor(
-    private readonly inner: RunRepository,
-    private readonly moment: 'before' | 'after',
-    private readonly when: (run: RunRecord, tokens: readonly TokenRecord[]) => boolean,
-  ) {}
-  get = (model: string, runId: string) => this.inner.get(model, runId);
-  list = (model: string, query?: Parameters<RunRepository['list']>[1]) => this.inner.list(model, query);
-  open = (model: string) => this.inner.open(model);
-  getToken = (token: string) => this.inner.getToken(token);
-  async create(run: RunRecord, tokens: readonly TokenRecord[] = []) {
-    this.#maybeCrash('before', run, tokens);
-    await this.inner.create(run, tokens);
-    this.#maybeCrash('after', run, tokens);
-  }
-  async save(run: RunRecord, tokens: readonly TokenRecord[] = []) {
-    this.#maybeCrash('before', run, tokens);
-    await this.inner.save(run, tokens);
-    this.#maybeCrash('after', run, tokens);
-  }
-  #maybeCrash(moment: 'before' | 'after', run: RunRecord, tokens: readonly TokenRecord[]) {
-    if (this.#armed && moment === this.moment && this.when(run, tokens)) {
-      this.#armed = false;
-      throw new SimulatedCrash('the invocation died here');
-    }
-  }
-}
 
 const hasIntentOnly = (run: RunRecord) =>
   run.model === model && run.starts.length > 0 && run.starts.every((start) => start.acceptedAt === undefined);
@@ -156,8 +101,9 @@ describe('the scheduler with a Rekognition Custom Labels model (DynamoDB Local +
 
   it('starts once and stops once when the same pass runs twice at the same time', async () => {
     // Prepare
-    const { local, tables, rekognition } = await setUp(friday('05:40'));
-    const other = secondInvocation(tables);
+    const scheduled = await setUp(friday('05:40'));
+    const { local, rekognition } = scheduled;
+    const other = secondInvocation(scheduled);
     // Act: two invocations at the start instant, then two at the stop instant
     const [first, second] = await Promise.all([
       reconcile(local.deps, { at: friday('05:40') }),

@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
+import { reconcile } from '../../src/app/reconcile.ts';
 import type { EmulatorOptions } from '../../src/emulator/lookoutvision-emulator.ts';
-import { LookoutVisionModelHost } from '../../src/hosting/lookoutvision-model-host.ts';
-import { createLookoutVisionClient } from '../../src/platform/aws-clients.ts';
 import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { simulate } from '../../src/simulation/simulate.ts';
-import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
-import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
-import type { RunRecord, TokenRecord } from '../../src/store/run-record.ts';
-import type { RunRepository } from '../../src/store/run-repository.ts';
 import { interfaceExample } from '../support/builders.ts';
-import type { TestTables } from '../support/dynamodb.ts';
-import { type ScheduledTest, startScheduledTest } from '../support/local-scheduler.ts';
+import { CrashingRuns } from '../support/crashing-runs.ts';
+import { type ScheduledTest, secondInvocation, startScheduledTest } from '../support/local-scheduler.ts';
 import { runShiftctl } from '../support/shiftctl.ts';
 
 // Friday 2027-03-26 in Berlin (+01:00): pcb-line-1 runs 05:40–22:00 (early + late, one run, 2–4 units);
@@ -40,21 +34,6 @@ const setUp = async (start: Date, options: Partial<EmulatorOptions> = {}) => {
   return test;
 };
 
-/** Another invocation of the scheduler: its own clients and repositories, the same tables and service. */
-const secondInvocation = (tables: TestTables): ReconcileDeps => ({
-  configs: new DynamoConfigRepository(tables.client, tables.names.configTable),
-  runs: new DynamoRunRepository(tables.client, tables.names.runsTable),
-  hosts: {
-    lookoutvision: new LookoutVisionModelHost(
-      createLookoutVisionClient({
-        region: 'eu-central-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      }),
-    ),
-  },
-  sleep: async () => {},
-});
-
 const starts = (
   local: LocalScheduler,
   address: typeof pcb,
@@ -75,35 +54,6 @@ const measureOf = (result: Awaited<ReturnType<typeof simulate>>, model: string) 
   if (!measure) throw new Error(`no measure for ${model}`);
   return measure;
 };
-
-class SimulatedCrash extends Error {}
-
-/** Runs that die right after one chosen write: what a Lambda killed between two steps leaves behind. */
-class CrashAfterWrite implements RunRepository {
-  #armed = true;
-  constructor(
-    private readonly inner: RunRepository,
-    private readonly when: (run: RunRecord, tokens: readonly TokenRecord[]) => boolean,
-  ) {}
-  get = (model: string, runId: string) => this.inner.get(model, runId);
-  list = (model: string, query?: Parameters<RunRepository['list']>[1]) => this.inner.list(model, query);
-  open = (model: string) => this.inner.open(model);
-  getToken = (token: string) => this.inner.getToken(token);
-  async create(run: RunRecord, tokens: readonly TokenRecord[] = []) {
-    await this.inner.create(run, tokens);
-    this.#maybeCrash(run, tokens);
-  }
-  async save(run: RunRecord, tokens: readonly TokenRecord[] = []) {
-    await this.inner.save(run, tokens);
-    this.#maybeCrash(run, tokens);
-  }
-  #maybeCrash(run: RunRecord, tokens: readonly TokenRecord[]) {
-    if (this.#armed && this.when(run, tokens)) {
-      this.#armed = false;
-      throw new SimulatedCrash('the invocation died here');
-    }
-  }
-}
 
 describe('the scheduler under faults (DynamoDB Local + the emulator through the real SDK client)', () => {
   it('absorbs 20 % throttling on every API: full coverage, one start per run, nothing paid outside the plan', async () => {
@@ -202,8 +152,9 @@ describe('the scheduler under faults (DynamoDB Local + the emulator through the 
 
   it('starts once and stops once when the same tick runs twice at the same time', async () => {
     // Prepare
-    const { local, tables } = await setUp(friday('05:40'));
-    const other = secondInvocation(tables);
+    const scheduled = await setUp(friday('05:40'));
+    const { local } = scheduled;
+    const other = secondInvocation(scheduled);
     // Act: two invocations of the start edge at once
     const [first, second] = await Promise.all([
       reconcile(local.deps, { at: friday('05:40') }),
@@ -236,8 +187,9 @@ describe('the scheduler under faults (DynamoDB Local + the emulator through the 
     const { local } = await setUp(friday('05:40'));
     const crashing = {
       ...local.deps,
-      runs: new CrashAfterWrite(
+      runs: new CrashingRuns(
         local.deps.runs,
+        'after',
         (run, tokens) => run.model === 'pcb-line-1' && tokens.length > 0,
       ),
     };
@@ -272,7 +224,7 @@ describe('the scheduler under faults (DynamoDB Local + the emulator through the 
     const { local } = await setUp(friday('05:40'));
     const crashing = {
       ...local.deps,
-      runs: new CrashAfterWrite(local.deps.runs, (run) =>
+      runs: new CrashingRuns(local.deps.runs, 'after', (run) =>
         run.starts.some((start) => start.acceptedAt !== undefined),
       ),
     };

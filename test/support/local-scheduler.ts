@@ -1,10 +1,16 @@
 import { applyConfig } from '../../src/app/apply-config.ts';
+import type { HostRegistry, ReconcileDeps } from '../../src/app/reconcile.ts';
+import { LookoutVisionModelHost } from '../../src/hosting/lookoutvision-model-host.ts';
+import { RekognitionModelHost } from '../../src/hosting/rekognition-model-host.ts';
+import { createLookoutVisionClient, createRekognitionClient } from '../../src/platform/aws-clients.ts';
 import type { SchedulerConfig } from '../../src/schedule/config.ts';
 import {
   type LocalScheduler,
   type LocalSchedulerOptions,
   startLocalScheduler,
 } from '../../src/simulation/local-scheduler.ts';
+import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
+import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
 import { createTestTables, type TestTables } from './dynamodb.ts';
 
 /** The scheduler on tables of its own and an emulator at `start`, with `config` applied. */
@@ -41,5 +47,24 @@ export const startScheduledTest = async (
       await local.close();
       await tables.drop();
     },
+  };
+};
+
+/**
+ * Another invocation of the scheduler: its own SDK clients and repositories on the same tables and
+ * emulators, as a second Lambda running at the same time has (the endpoints come from the SDK's
+ * `AWS_ENDPOINT_URL_*` variables that the scheduler's start set).
+ */
+export const secondInvocation = ({ tables, local }: ScheduledTest): ReconcileDeps => {
+  const clientConfig = { region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } };
+  const hosts: HostRegistry = {
+    lookoutvision: new LookoutVisionModelHost(createLookoutVisionClient(clientConfig)),
+  };
+  if (local.rekognition) hosts.rekognition = new RekognitionModelHost(createRekognitionClient(clientConfig));
+  return {
+    configs: new DynamoConfigRepository(tables.client, tables.names.configTable),
+    runs: new DynamoRunRepository(tables.client, tables.names.runsTable),
+    hosts,
+    sleep: async () => {},
   };
 };
