@@ -180,17 +180,16 @@ const timelines = (config: SchedulerConfig, result: SimulationResult, paint: Pai
     const resolved = resolvedModel(config, measure.model);
     const tz = resolved.timezone;
     const windows = windowsBetween(config, result.from, result.to, { model: measure.model });
-    const statusAt = (t: number) =>
-      measure.timeline.find((span) => span.from.getTime() <= t && t < span.to.getTime())?.status;
+    const stateAt = (t: number) =>
+      measure.timeline.find((span) => span.from.getTime() <= t && t < span.to.getTime())?.state;
     const cellAt = (t: number): BarCell => {
       if (t < result.from.getTime() || t >= result.to.getTime()) return { char: ' ' };
       const inShift = windows.some((w) => w.start.getTime() <= t && t < w.end.getTime());
-      const status = statusAt(t);
-      if (status === 'HOSTED')
+      const state = stateAt(t);
+      if (state === 'hosted')
         return inShift ? { char: '█', colour: 'green' } : { char: '▒', colour: 'yellow' };
       if (inShift) return { char: '░', colour: 'red' };
-      if (status === 'STARTING_HOSTING' || status === 'STOPPING_HOSTING')
-        return { char: '▪', colour: 'cyan' };
+      if (state === 'starting' || state === 'stopping') return { char: '▪', colour: 'cyan' };
       return { char: '·', colour: 'dim' };
     };
     lines.push(
@@ -289,5 +288,5 @@ const costReport = (
 
 const hostedHoursOf = (measure: ModelMeasure): number =>
   measure.timeline
-    .filter((span) => span.status === 'HOSTED')
+    .filter((span) => span.state === 'hosted')
     .reduce((sum, span) => sum + (span.to.getTime() - span.from.getTime()) / hour, 0);

@@ -6,6 +6,9 @@ import type { RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
 import type { ModelStatus } from '../emulator/lookoutvision-engine.ts';
 import type { RunningRekognitionEmulator } from '../emulator/rekognition-emulator.ts';
 import { type ProjectVersionStatus, projectNameOfArn } from '../emulator/rekognition-engine.ts';
+import { observedStateOfLookoutVisionStatus } from '../hosting/lookoutvision-model-host.ts';
+import type { ObservedState } from '../hosting/model-host.ts';
+import { observedStateOfRekognitionStatus } from '../hosting/rekognition-model-host.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
@@ -15,12 +18,11 @@ const minuteMs = 60_000;
 /** A model's status at its hosting service: Lookout for Vision's or Rekognition's own word. */
 export type HostingStatus = ModelStatus | ProjectVersionStatus;
 
-/** The statuses in which a model serves inferences (and is measured as hosted). */
-export const isHostedStatus = (status: HostingStatus): boolean => status === 'HOSTED' || status === 'RUNNING';
-
 /** A span of time in which a model had one status at the hosting service. */
 export interface StatusSpan {
   readonly status: HostingStatus;
+  /** What the status means to the scheduler, as its hosting adapter reads it. */
+  readonly state: ObservedState;
   readonly from: Date;
   readonly to: Date;
 }
@@ -96,6 +98,8 @@ export interface SimulationOptions {
 interface Measured {
   readonly id: string;
   status(): HostingStatus;
+  /** The scheduler's reading of a status: the adapter's own mapping. */
+  stateOf(status: HostingStatus): ObservedState;
   /** Start calls the service accepted (token replays not counted). */
   acceptedStarts(): number;
   billedRuns(): readonly { startedAt: Date; endedAt: Date | null; minInferenceUnits: number }[];
@@ -113,6 +117,7 @@ const measuredOf = (
     return {
       id: model.id,
       status: () => emulator.model(address).status,
+      stateOf: observedStateOfLookoutVisionStatus,
       acceptedStarts: () =>
         emulator
           .callLog()
@@ -122,19 +127,21 @@ const measuredOf = (
   }
   if (!rekognition) return undefined;
   const address = { projectName: projectNameOfArn(model.projectArn) ?? '', versionName: model.versionName };
-  const versionArn = () => rekognition.model(address).projectVersionArn;
   return {
     id: model.id,
     status: () => rekognition.model(address).status,
-    acceptedStarts: () =>
-      rekognition
+    stateOf: observedStateOfRekognitionStatus,
+    acceptedStarts: () => {
+      const versionArn = rekognition.model(address).projectVersionArn;
+      return rekognition
         .callLog()
         .filter(
           (call) =>
             call.api === 'StartProjectVersion' &&
             call.outcome === 'accepted' &&
-            call.projectVersionArn === versionArn(),
-        ).length,
+            call.projectVersionArn === versionArn,
+        ).length;
+    },
     billedRuns: () =>
       rekognition
         .ledger()
@@ -164,7 +171,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     return measured ? [measured] : [];
   });
   const timelines = new Map(
-    models.map((model) => [model.id, [] as { status: HostingStatus; from: number; to: number }[]]),
+    models.map((model) => [
+      model.id,
+      [] as { status: HostingStatus; state: ObservedState; from: number; to: number }[],
+    ]),
   );
   const decisions: Record<string, number> = {};
   const alerts: (ModelOutcome & { at: Date })[] = [];
@@ -214,11 +224,12 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     let hosted = 0;
     for (const model of models) {
       const status = model.status();
-      if (isHostedStatus(status)) hosted += 1;
+      const state = model.stateOf(status);
+      if (state === 'hosted') hosted += 1;
       const timeline = timelines.get(model.id) ?? [];
       const last = timeline.at(-1);
       if (last && last.status === status && last.to === t) last.to = t + minuteMs;
-      else timeline.push({ status, from: t, to: t + minuteMs });
+      else timeline.push({ status, state, from: t, to: t + minuteMs });
     }
     if (report || (t - from.getTime()) % (60 * minuteMs) === 0) {
       options.onProgress?.({ at, hosted, passes, ...(report ? { report } : {}) });
@@ -234,7 +245,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const measures = models.map((model): ModelMeasure => {
     const timeline = timelines.get(model.id) ?? [];
     const hostedAt = (instant: number) =>
-      timeline.some((span) => isHostedStatus(span.status) && span.from <= instant && instant < span.to);
+      timeline.some((span) => span.state === 'hosted' && span.from <= instant && instant < span.to);
     const runs = runsBetween(config, from, to, { model: model.id });
     // A run already under way when the simulation begins had no chance to be started: not measured.
     const windows = runs
@@ -298,6 +309,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
       plannedUnitMinutes,
       timeline: timeline.map((span) => ({
         status: span.status,
+        state: span.state,
         from: new Date(span.from),
         to: new Date(span.to),
       })),
