@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
-import { reconcile } from '../src/app/reconcile.ts';
+import { reconcileOnTime } from '../src/app/reconcile.ts';
 import { createLogger, logPass } from '../src/platform/logger.ts';
 
 const logger = createLogger();
@@ -19,7 +19,15 @@ const reconcileTick = async (
   { signal }: { signal: AbortSignal },
 ) => {
   const { time } = eventSchema.parse(event);
-  const report = await reconcile({ ...deps, signal }, { at: new Date(time), trigger: 'tick' });
+  const now = new Date();
+  const report = await reconcileOnTime({ ...deps, signal }, { at: new Date(time), trigger: 'tick' }, now);
+  if (!report) {
+    logger.warn('stale tick skipped; the next tick decides at its own time', {
+      time,
+      lateMs: now.getTime() - Date.parse(time),
+    });
+    return { skipped: true };
+  }
   logPass(logger, report);
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };

@@ -77,6 +77,29 @@ export class PassError extends Error {
   override readonly name = 'PassError';
 }
 
+/**
+ * How late an event may arrive and still decide for its own instant. Lambda retries a failed
+ * asynchronous invocation for up to hours, and EventBridge Scheduler redelivers too: a pass for such
+ * an event would act on a past schedule (start a model whose shift is over). Under the 5 minutes
+ * between ticks, so the next tick, which decides at its own time, is never far off.
+ */
+export const eventToleranceMs = 4 * 60 * 1000;
+
+/** Whether an event for `at` that arrives at `now` is too late to decide for `at`. */
+export const isStaleEvent = (at: Date, now: Date): boolean => now.getTime() - at.getTime() > eventToleranceMs;
+
+/**
+ * One pass for the instant an event names, unless the event arrives later than
+ * {@link eventToleranceMs} after it: then it resolves to undefined and nothing is read or sent.
+ *
+ * @param now - when the event is handled, on the caller's clock
+ */
+export const reconcileOnTime = async (
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+  now: Date,
+): Promise<PassReport | undefined> => (isStaleEvent(request.at, now) ? undefined : reconcile(deps, request));
+
 /** Reads of the runs table in flight at once within a pass. */
 const readConcurrency = 8;
 

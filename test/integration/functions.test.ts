@@ -152,6 +152,50 @@ describe('the reconcile Lambda', () => {
     );
   });
 
+  it('drops a tick delivered later than the tolerance and leaves the instant to the next tick', async () => {
+    // Prepare: the model is wanted on at the event's time, but the event arrives ten minutes late
+    const time = wallMinuteAgo(10 * minute);
+    const { local, handler, context } = await deployed('reconcile', time);
+    await local.deps.configs.setOverride({
+      model: 'pcb-line-1',
+      state: 'on',
+      until: new Date(time.getTime() + 60 * minute).toISOString(),
+      setAt: time.toISOString(),
+    });
+    const logs = captureLogs();
+    // Act
+    const result = await handler(scheduledEvent(time.toISOString()), context);
+    // Assess
+    expect(result).toEqual({ skipped: true });
+    expect(local.emulator.callLog()).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'stale tick skipped; the next tick decides at its own time',
+        time: time.toISOString(),
+      }),
+    );
+    expect(logs.filter((line) => line.message === 'decision')).toEqual([]);
+  });
+
+  it('still decides for a tick delivered within the tolerance', async () => {
+    // Prepare: a model wanted on, the event three minutes late
+    const time = wallMinuteAgo(3 * minute);
+    const { local, handler, context } = await deployed('reconcile', time);
+    await local.deps.configs.setOverride({
+      model: 'pcb-line-1',
+      state: 'on',
+      until: new Date(time.getTime() + 60 * minute).toISOString(),
+      setAt: time.toISOString(),
+    });
+    captureLogs();
+    // Act
+    const result = await handler(scheduledEvent(time.toISOString()), context);
+    // Assess
+    expect(result).toEqual({ at: time.toISOString(), models: 2 });
+    expect(startsOf(local, pcb)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
+  });
+
   it('rejects an event without a time, so the invocation goes to the failure destination', async () => {
     // Prepare
     const { local, handler, context } = await deployed('reconcile', new Date('2027-03-26T04:40:00Z'));
