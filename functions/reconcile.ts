@@ -4,7 +4,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
-import { createLogger, logPass } from '../src/platform/logger.ts';
+import { createLogger, logOutcome } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 // Built once per container and reused across invocations.
@@ -15,12 +15,21 @@ const eventSchema = z.object({ time: z.iso.datetime() });
 /** The reconcile tick: every 5 minutes, one pass over every model at the event's time. */
 const reconcileTick = async (
   event: ScheduledEvent,
-  _context: Context,
+  context: Context,
   { signal }: { signal: AbortSignal },
 ) => {
   const { time } = eventSchema.parse(event);
   const now = new Date();
-  const report = await reconcileOnTime({ ...deps, signal }, { at: new Date(time), trigger: 'tick' }, now);
+  const report = await reconcileOnTime(
+    {
+      ...deps,
+      signal,
+      timeLeft: () => context.getRemainingTimeInMillis(),
+      onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
+    },
+    { at: new Date(time), trigger: 'tick' },
+    now,
+  );
   if (!report) {
     logger.warn('stale tick skipped; the next tick decides at its own time', {
       time,
@@ -28,10 +37,11 @@ const reconcileTick = async (
     });
     return { skipped: true };
   }
-  logPass(logger, report);
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };
 
+// The early timeout aborts the SDK calls of a pass that overran anyway; the pass itself ends
+// sooner, at its own margin before the deadline.
 export const handler = middy<ScheduledEvent, unknown>({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(reconcileTick);

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
-import { createLogger, logPass } from '../src/platform/logger.ts';
+import { createLogger, logOutcome } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 const deps = depsFromEnv(process.env, { requireTables: true });
@@ -12,14 +12,22 @@ const deps = depsFromEnv(process.env, { requireTables: true });
  * A shift edge from EventBridge Scheduler (in the schedule's time zone): the same decision as the
  * tick, for the models of that schedule, at the scheduled minute rather than up to 5 minutes later.
  */
-const shiftEdge = async (event: unknown, _context: Context, { signal }: { signal: AbortSignal }) => {
+const shiftEdge = async (event: unknown, context: Context, { signal }: { signal: AbortSignal }) => {
   const edge = shiftEdgeEventSchema.parse(event);
-  const report = await reconcileEdge({ ...deps, signal }, edge, new Date());
+  const report = await reconcileEdge(
+    {
+      ...deps,
+      signal,
+      timeLeft: () => context.getRemainingTimeInMillis(),
+      onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
+    },
+    edge,
+    new Date(),
+  );
   if (!report) {
     logger.warn('stale shift edge skipped; the reconcile tick covers it', { ...edge });
     return { skipped: true };
   }
-  logPass(logger, report);
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };
 

@@ -38,6 +38,16 @@ export interface ReconcileDeps {
   /** Waits between those tries; injected so simulations need not wait on the wall clock. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
+  /**
+   * Milliseconds left before the invocation is cut off (Lambda's `getRemainingTimeInMillis`), read
+   * on the caller's clock. With it, the pass ends `deadlineMarginMs` before that, and each model's
+   * calls get a share of what is left. Without it the pass has no deadline.
+   */
+  readonly timeLeft?: () => number;
+  /** Time kept free before the deadline for the last lines and the return; default 10 seconds. */
+  readonly deadlineMarginMs?: number;
+  /** Each model's outcome as soon as it is known, so that a pass cut short still leaves its lines. */
+  readonly onOutcome?: (outcome: ModelOutcome, pass: PassHeader) => void;
 }
 
 export interface ReconcileRequest {
@@ -65,10 +75,14 @@ export interface ModelOutcome {
   readonly alert?: boolean;
 }
 
-export interface PassReport {
+/** What a pass was for: the instant, what triggered it, and the configuration version it read. */
+export interface PassHeader {
   readonly at: Date;
   readonly trigger: string;
   readonly configVersion: number;
+}
+
+export interface PassReport extends PassHeader {
   readonly outcomes: ModelOutcome[];
 }
 
@@ -100,6 +114,9 @@ export const reconcileOnTime = async (
   now: Date,
 ): Promise<PassReport | undefined> => (isStaleEvent(request.at, now) ? undefined : reconcile(deps, request));
 
+/** Kept free before an invocation's deadline: above middy's early timeout, which aborts at 5 s. */
+const defaultDeadlineMarginMs = 10_000;
+
 /** Reads of the runs table in flight at once within a pass. */
 const readConcurrency = 8;
 
@@ -130,9 +147,13 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
       (!request.models || request.models.includes(model.id)) &&
       (request.schedule === undefined || model.schedule === request.schedule),
   );
+  const header: PassHeader = { at, trigger: request.trigger ?? 'tick', configVersion: applied.version };
+  const budget = passBudget(deps);
+  const concurrency = deps.concurrency ?? 2;
   // The service and the runs table are asked at the same time; neither answer depends on the other.
+  // Observing may take half the time left: the models' own calls need the rest.
   const [observations, openRuns] = await Promise.all([
-    observeAll(deps, models.map(modelRefOf)),
+    observeAll({ ...deps, ...signalWithin(deps.signal, budget() / 2) }, models.map(modelRefOf)),
     mapBounded(models, readConcurrency, (model) =>
       deps.runs.open(model.id).then(
         (runs) => runs,
@@ -142,36 +163,95 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
   ]);
   const policy = { ...defaultPolicy, ...deps.policy };
 
-  const outcomes = await mapBounded(models, deps.concurrency ?? 2, async (model, index) => {
+  const outcomes = await mapBounded(models, concurrency, async (model, index) => {
     const observed =
       observations.get(refKey(modelRefOf(model))) ??
       new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
-    try {
+    // The models not yet begun share what is left, `concurrency` of them at a time.
+    const share = budget() / Math.ceil((models.length - index) / concurrency);
+    const outcome = await reconcileWithin(share, deps.signal, model.id, observed, (signal, progress) => {
       const open = openRuns[index];
       if (open instanceof Error) throw open;
-      return await reconcileModel(deps, {
-        config,
-        at,
-        model: model.id,
-        observed,
-        overrides,
-        policy,
-        open: open ?? [],
-      });
-    } catch (error) {
-      // One model's trouble (a table hiccup, a bug) never stops the others.
-      return {
-        model: model.id,
-        desired: 'off',
-        observed: observed instanceof Error ? 'unknown' : observed.state,
-        action: 'wait',
-        result: 'failed',
-        reason: `could not reconcile: ${messageOf(error)}`,
-        alert: true,
-      } satisfies ModelOutcome;
-    }
+      return reconcileModel(
+        { ...deps, ...signal },
+        { config, at, model: model.id, observed, overrides, policy, open: open ?? [] },
+        progress,
+      );
+    });
+    deps.onOutcome?.(outcome, header);
+    return outcome;
   });
-  return { at, trigger: request.trigger ?? 'tick', configVersion: applied.version, outcomes };
+  return { ...header, outcomes };
+};
+
+/** The milliseconds the pass may still use; unbounded when the caller gave no deadline. */
+const passBudget = (deps: ReconcileDeps): (() => number) => {
+  const { timeLeft } = deps;
+  if (!timeLeft) return () => Number.POSITIVE_INFINITY;
+  const margin = deps.deadlineMarginMs ?? defaultDeadlineMarginMs;
+  return () => timeLeft() - margin;
+};
+
+/** The pass's own signal, joined by a timer of `ms` when that is finite. */
+const signalWithin = (signal: AbortSignal | undefined, ms: number): { signal?: AbortSignal } => {
+  if (!Number.isFinite(ms)) return signal ? { signal } : {};
+  const timer = AbortSignal.timeout(Math.max(0, Math.floor(ms)));
+  return { signal: signal ? AbortSignal.any([signal, timer]) : timer };
+};
+
+/** How far a model's reconciliation got, for the line of a model whose share ran out. */
+interface Progress {
+  decided?: Omit<ModelOutcome, 'result'>;
+}
+
+/**
+ * Reconciles one model within `ms`: its calls get a signal that aborts then, and the pass does not
+ * wait for the model any longer (a write that hangs gets no signal), so the other models still run.
+ * A model whose share runs out is deferred: the next pass looks again.
+ */
+const reconcileWithin = async (
+  ms: number,
+  passSignal: AbortSignal | undefined,
+  model: string,
+  observed: Observation | HostingError,
+  work: (signal: { signal?: AbortSignal }, progress: Progress) => Promise<ModelOutcome>,
+): Promise<ModelOutcome> => {
+  const seen = observed instanceof Error ? ('unknown' as const) : observed.state;
+  const outOfTime = `out of time: its share of the pass (${Math.max(0, Math.round(ms))} ms) ran out`;
+  const progress: Progress = {};
+  const deferred = (why: string): ModelOutcome => {
+    const { decided } = progress;
+    return decided
+      ? { ...decided, result: 'deferred', reason: `${decided.reason} — ${why}` }
+      : { model, desired: 'off', observed: seen, action: 'wait', result: 'deferred', reason: why };
+  };
+  if (ms <= 0 || passSignal?.aborted) return deferred(outOfTime);
+  if (HostingError.is(observed, 'Aborted')) {
+    return deferred(`could not be observed within its share of the pass: ${observed.message}`);
+  }
+  const signal = signalWithin(passSignal, ms);
+  const cut = signal.signal;
+  const work$ = work(signal, progress).catch(
+    (error: unknown): ModelOutcome => ({
+      // One model's trouble (a table hiccup, a bug) never stops the others.
+      model,
+      desired: progress.decided?.desired ?? 'off',
+      observed: seen,
+      action: 'wait',
+      result: 'failed',
+      reason: `could not reconcile: ${messageOf(error)}`,
+      alert: true,
+    }),
+  );
+  if (!cut) return work$;
+  return Promise.race([
+    work$,
+    new Promise<ModelOutcome>((resolve) => {
+      const stop = () => resolve(deferred(outOfTime));
+      if (cut.aborted) stop();
+      else cut.addEventListener('abort', stop, { once: true });
+    }),
+  ]);
 };
 
 /**
@@ -222,7 +302,11 @@ interface ModelContext {
   readonly open: readonly RunRecord[];
 }
 
-const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promise<ModelOutcome> => {
+const reconcileModel = async (
+  deps: ReconcileDeps,
+  context: ModelContext,
+  progress: Progress,
+): Promise<ModelOutcome> => {
   const { config, at, model, observed } = context;
   const resolved = resolvedModel(config, model);
   const override = context.overrides.find(
@@ -231,6 +315,14 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
   const desired = desiredAt(config, model, at, {
     overrides: activeOverrides(override ? [override] : [], at),
   });
+  const observedState = observed instanceof Error ? ('unknown' as const) : observed.state;
+  progress.decided = {
+    model,
+    desired: desired.state,
+    observed: observedState,
+    action: 'wait',
+    reason: desired.reason,
+  };
   // An override 'on' inside a shift run keeps that run (its units, its id); outside one it keeps the
   // units of the run the model is in, so neither case restarts a hosted model.
   const scheduled = desired.state === 'on' && !desired.run ? desiredAt(config, model, at).run : desired.run;
@@ -270,10 +362,14 @@ const reconcileModel = async (deps: ReconcileDeps, context: ModelContext): Promi
   const base = {
     model,
     desired: desired.state,
-    observed: observed instanceof Error ? ('unknown' as const) : observed.state,
+    observed: observedState,
     action: decision.action,
     reason: decision.reason,
     ...(decision.alert ? { alert: true } : {}),
+  };
+  progress.decided = {
+    ...base,
+    ...(decision.call ? { runId: decision.call.runId, clientToken: decision.call.clientToken } : {}),
   };
 
   const known = new Map([...open, ...wantedRecords].map((run) => [run.runId, run]));

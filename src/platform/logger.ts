@@ -1,24 +1,29 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ModelOutcome, PassReport } from '../app/reconcile.ts';
+import type { ModelOutcome, PassHeader, PassReport } from '../app/reconcile.ts';
 
 /** The Lambdas' structured logger: one JSON line per entry, service name from Powertools' env. */
 export const createLogger = (): Logger => new Logger({ serviceName: 'model-shift-scheduler' });
 
 /**
- * One line per model per pass: what was desired, observed and done, and why. Alerts are logged at
- * error level with `alert: true`, so a metric filter on that key can page someone.
+ * The line of one model in one pass: what was desired, observed and done, and why. Alerts are
+ * logged at error level with `alert: true`, so a metric filter on that key can page someone.
+ * Written as each model is decided (see `ReconcileDeps.onOutcome`), so a pass cut off at the
+ * deadline keeps the lines of the models it finished.
  */
+export const logOutcome = (logger: Logger, outcome: ModelOutcome, pass: PassHeader): void => {
+  const entry = {
+    ...outcomeFields(outcome),
+    at: pass.at.toISOString(),
+    trigger: pass.trigger,
+    configVersion: pass.configVersion,
+  };
+  if (outcome.alert) logger.error('model needs attention', { ...entry, alert: true });
+  else logger.info('decision', entry);
+};
+
+/** One line per model of a finished pass (see {@link logOutcome}). */
 export const logPass = (logger: Logger, report: PassReport): void => {
-  for (const outcome of report.outcomes) {
-    const entry = {
-      ...outcomeFields(outcome),
-      at: report.at.toISOString(),
-      trigger: report.trigger,
-      configVersion: report.configVersion,
-    };
-    if (outcome.alert) logger.error('model needs attention', { ...entry, alert: true });
-    else logger.info('decision', entry);
-  }
+  for (const outcome of report.outcomes) logOutcome(logger, outcome, report);
 };
 
 const outcomeFields = (outcome: ModelOutcome) => ({

@@ -196,6 +196,39 @@ describe('the reconcile Lambda', () => {
     expect(startsOf(local, pcb)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
   });
 
+  it('logs every model as deferred and returns before the deadline when the service does not answer', async () => {
+    // Prepare: 12 s left in the invocation, and a service that takes 20 s to answer anything
+    const time = wallMinuteAgo(0);
+    const { local, handler } = await deployed('reconcile', time);
+    local.emulator.setResponseDelay(20_000);
+    const deadline = Date.now() + 12_000;
+    const context = {
+      ...lambdaContext('model-shift-scheduler-dev-reconcile'),
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    };
+    const logs = captureLogs();
+    // Act
+    const result = await handler(scheduledEvent(time.toISOString()), context);
+    const returnedAt = Date.now();
+    // Assess: the pass kept its margin before the deadline, and each model left its line
+    expect(result).toEqual({ at: time.toISOString(), models: 2 });
+    expect(returnedAt).toBeLessThan(deadline - 5_000);
+    const decisions = logs.filter((line) => line.message === 'decision');
+    expect(decisions.map((line) => [line.model, line.result])).toEqual(
+      expect.arrayContaining([
+        ['pcb-line-1', 'deferred'],
+        ['night-inspection', 'deferred'],
+      ]),
+    );
+    expect(decisions).toHaveLength(2);
+    expect(decisions[0]).toMatchObject({
+      reason: expect.stringContaining('share of the pass'),
+      at: time.toISOString(),
+      trigger: 'tick',
+      function_name: 'model-shift-scheduler-dev-reconcile',
+    });
+  }, 20_000);
+
   it('rejects an event without a time, so the invocation goes to the failure destination', async () => {
     // Prepare
     const { local, handler, context } = await deployed('reconcile', new Date('2027-03-26T04:40:00Z'));
