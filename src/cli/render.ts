@@ -50,9 +50,13 @@ export const renderTable = (
   rows: readonly (readonly string[])[],
 ): string => {
   const cols = columns.map((column) => (typeof column === 'string' ? { header: column } : column));
-  const widths = cols.map((column, index) =>
-    Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[index] ?? ''))),
-  );
+  // A loop, not Math.max(...cells): a long plan has more rows than a call takes arguments.
+  const widths = cols.map((column) => visibleLength(column.header));
+  for (const row of rows) {
+    for (const [index, width] of widths.entries()) {
+      widths[index] = Math.max(width, visibleLength(row[index] ?? ''));
+    }
+  }
   const line = (cells: readonly string[]) =>
     cols
       .map((column, index) => {
@@ -105,6 +109,47 @@ export const dayBarRuler = (): string => {
   return line;
 };
 
+const SLOTS_PER_DAY = 1440 / barSlotMinutes;
+const SLOT_MS = barSlotMinutes * 60_000;
+
+/**
+ * The instants of a local day's bar slots: the middle of each {@link barSlotMinutes} of wall-clock
+ * time, by the 'compatible' rule (a slot in a spring-forward gap moves forward by the gap, one in
+ * a repeated hour takes the earlier instant). Non-decreasing.
+ */
+export const daySlots = (date: Temporal.PlainDate, timeZone: string): number[] => {
+  const wallOf = (slot: number) =>
+    date.toPlainDateTime({ hour: 0 }).add({ seconds: (slot * barSlotMinutes + barSlotMinutes / 2) * 60 });
+  const first = wallOf(0).toZonedDateTime(timeZone, { disambiguation: 'compatible' });
+  const change = first.getTimeZoneTransition('next');
+  const lastIfSteady = first.epochMilliseconds + (SLOTS_PER_DAY - 1) * SLOT_MS;
+  // Most days keep one offset from the first slot to the last: every slot is then a fixed step
+  // from the first, which spares a zone lookup per slot. The first slot must be its own wall time
+  // (not moved out of a gap), or the steps would start from the wrong place.
+  const firstIsItsWall = Temporal.PlainDateTime.compare(first.toPlainDateTime(), wallOf(0)) === 0;
+  if (firstIsItsWall && (change === null || change.epochMilliseconds > lastIfSteady)) {
+    return Array.from({ length: SLOTS_PER_DAY }, (_, slot) => first.epochMilliseconds + slot * SLOT_MS);
+  }
+  return Array.from(
+    { length: SLOTS_PER_DAY },
+    (_, slot) => wallOf(slot).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds,
+  );
+};
+
+/** A bar of one character per slot instant (from {@link daySlots}); `cellAt` says what an instant looks like. */
+export const slotBar = (
+  slots: readonly number[],
+  cellAt: (instant: number) => BarCell,
+  paint: Paint,
+): string => {
+  let bar = '';
+  for (const instant of slots) {
+    const cell = cellAt(instant);
+    bar += cell.colour ? paint(cell.colour, cell.char) : cell.char;
+  }
+  return bar;
+};
+
 /**
  * A local day as a bar, one character per {@link barSlotMinutes}, each sampled in the middle of its
  * slot (so a change at :40 shows from the :30 slot on). `cellAt` says what an instant looks like.
@@ -114,15 +159,4 @@ export const dayBar = (
   timeZone: string,
   cellAt: (instant: number) => BarCell,
   paint: Paint,
-): string => {
-  let bar = '';
-  for (let slot = 0; slot < 1440 / barSlotMinutes; slot += 1) {
-    const wall = date
-      .toPlainDateTime({ hour: 0 })
-      .add({ seconds: (slot * barSlotMinutes + barSlotMinutes / 2) * 60 });
-    const instant = wall.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
-    const cell = cellAt(instant);
-    bar += cell.colour ? paint(cell.colour, cell.char) : cell.char;
-  }
-  return bar;
-};
+): string => slotBar(daySlots(date, timeZone), cellAt, paint);
