@@ -1,7 +1,8 @@
-import { parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isSeq, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError, ValidationError } from '../platform/errors.ts';
-import { parseDays } from './days.ts';
+import { ClosedDates, parseDays } from './days.ts';
+import { MAX_LEAD_DAYS } from './limits.ts';
 import { isIanaTimeZone, isIsoDate, minutesOfHhmm } from './zoned.ts';
 
 /**
@@ -28,7 +29,64 @@ const show = (value: unknown): string => {
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MODEL_VERSION = /^([1-9][0-9]*|latest)$/;
-const REKOGNITION_PROJECT_ARN = /^arn:aws[a-z-]*:rekognition:[a-z0-9-]+:\d{12}:project\/[^/]+\/\d+$/;
+
+// Name rules. Packaging builds IAM ARNs and EventBridge Scheduler names from these names, so what
+// the schema accepts must be what the services accept; deploy/shift-schedules.cjs reads them here.
+
+/** A Lookout for Vision project name, as the service allows it; it also keeps `*` and `/` out of ARNs. */
+export const LOOKOUT_VISION_PROJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
+/**
+ * A Rekognition Custom Labels project ARN, `arn:PARTITION:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP`;
+ * group 1 is the ARN without its timestamp. The name is the service's pattern, which keeps `*`, `?`
+ * and `/` out of the granted ARNs.
+ */
+export const REKOGNITION_PROJECT_ARN =
+  /^(arn:aws(?:-[a-z]+)*:rekognition:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255})\/\d+$/;
+/** A Rekognition Custom Labels version name, as the service allows it. */
+export const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
+/** Characters EventBridge Scheduler refuses in a schedule name; each becomes `-`. */
+const SCHEDULER_NAME_REFUSED = /[^0-9a-zA-Z\-_.]/g;
+
+/**
+ * `text` with every character EventBridge Scheduler refuses in a schedule name replaced by `-`.
+ * Schedule names whose forms here are equal would make the same entry names, so the schema refuses
+ * them.
+ */
+export const schedulerNameText = (text: string): string => text.replace(SCHEDULER_NAME_REFUSED, '-');
+
+/**
+ * Names a plain JavaScript object already has (`__proto__`, `constructor`, `toString`, …). A
+ * schedule, calendar or model id with one of them would read as the prototype's member wherever the
+ * name becomes an object key, so the schema refuses them.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Whether `name` is one a plain object already has, and so cannot be a schedule, calendar or model id. */
+export const isReservedName = (name: string): boolean => RESERVED_NAMES.has(name);
+
+// Numeric bounds. Each keeps the engine's arithmetic exact and its sums finite.
+
+const MINUTES_PER_DAY = 1440;
+/**
+ * The largest lead. The engine looks a week plus this lead around a query (`RUN_LOOK_BACK_DAYS`),
+ * so a longer lead would make start actions appear or vanish with the query range.
+ */
+export const MAX_LEAD_MINUTES = MAX_LEAD_DAYS * MINUTES_PER_DAY;
+/**
+ * The most inference units a shift may ask for. Both services take a 32-bit integer and grant far
+ * fewer units per model in their quotas; this keeps unit-hours and cost finite.
+ */
+export const MAX_INFERENCE_UNITS = 1000;
+/** The highest price per inference-unit hour, in USD (the services charge a few dollars). */
+export const MAX_PRICE_PER_INFERENCE_UNIT_HOUR = 1000;
+/** The largest monthly budget, in USD or in inference-unit hours. */
+export const MAX_MONTHLY_BUDGET = 1_000_000_000;
+/**
+ * The most YAML nodes a file may hold once its aliases are expanded. Validation and every reader
+ * walk the expanded document, so a few lines of nested aliases (a "billion laughs") must be refused
+ * before they are expanded; an ordinary fleet file stays far below this.
+ */
+export const MAX_EXPANDED_NODES = 250_000;
 
 const hhmm = z.string().refine((text) => minutesOfHhmm(text) !== undefined, {
   error: (issue) => `${show(issue.input)} is not HH:MM`,
@@ -40,23 +98,45 @@ const timeZone = z.string().refine(isIanaTimeZone, {
 
 const unitsMessage = (issue: { input?: unknown }): string =>
   issue.input === undefined ? 'required' : `${show(issue.input)} is not a whole number of at least 1`;
-const inferenceUnits = z
-  .number({ error: unitsMessage })
-  .int({ error: unitsMessage })
-  .min(1, { error: unitsMessage });
+const inferenceUnits = z.number({ error: unitsMessage }).superRefine((units, ctx) => {
+  if (!Number.isInteger(units) || units < 1)
+    ctx.addIssue({ code: 'custom', message: unitsMessage({ input: units }) });
+  else if (units > MAX_INFERENCE_UNITS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${show(units)} is above ${MAX_INFERENCE_UNITS}, the most inference units a shift may ask for`,
+    });
+  }
+});
 
-const leadMinutes = z
+const leadMinutes = z.number().superRefine((minutes, ctx) => {
+  if (!Number.isInteger(minutes))
+    ctx.addIssue({ code: 'custom', message: `${show(minutes)} is not a whole number of minutes` });
+  else if (minutes < 0) ctx.addIssue({ code: 'custom', message: `${show(minutes)} is negative` });
+  else if (minutes > MAX_LEAD_MINUTES) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${show(minutes)} is above ${MAX_LEAD_MINUTES} minutes (${MAX_LEAD_DAYS} day), the longest lead the scheduler plans`,
+    });
+  }
+});
+
+const price = z
   .number()
-  .int({ error: (issue) => `${show(issue.input)} is not a whole number of minutes` })
-  .min(0, { error: (issue) => `${show(issue.input)} is negative` });
+  .min(0, { error: (issue) => `${show(issue.input)} is negative` })
+  .max(MAX_PRICE_PER_INFERENCE_UNIT_HOUR, {
+    error: (issue) =>
+      `${show(issue.input)} is above ${MAX_PRICE_PER_INFERENCE_UNIT_HOUR} USD per inference-unit hour`,
+  });
 
-const price = z.number().min(0, { error: (issue) => `${show(issue.input)} is negative` });
-
-const positive = z.number().positive({ error: (issue) => `${show(issue.input)} is not above 0` });
+const budgetAmount = z
+  .number()
+  .positive({ error: (issue) => `${show(issue.input)} is not above 0` })
+  .max(MAX_MONTHLY_BUDGET, { error: (issue) => `${show(issue.input)} is above ${MAX_MONTHLY_BUDGET}` });
 
 /** A monthly budget, in dollars or in inference-unit hours (exactly one). */
 export const monthlyBudgetSchema = z
-  .strictObject({ usd: positive.optional(), inferenceUnitHours: positive.optional() })
+  .strictObject({ usd: budgetAmount.optional(), inferenceUnitHours: budgetAmount.optional() })
   .refine((budget) => (budget.usd === undefined) !== (budget.inferenceUnitHours === undefined), {
     error: 'give exactly one of usd or inferenceUnitHours',
   });
@@ -126,7 +206,10 @@ const REKOGNITION_FIELDS = ['projectArn', 'versionName'] as const;
 export const lookoutVisionModelSchema = z.strictObject({
   ...modelCommon,
   provider: z.literal('lookoutvision'),
-  projectName: z.string().min(1, { error: 'must not be empty' }),
+  projectName: z.string().regex(LOOKOUT_VISION_PROJECT_NAME, {
+    error: (issue) =>
+      `${show(issue.input)} is not a Lookout for Vision project name (1–255 letters, digits, "-" and "_", starting with a letter or digit)`,
+  }),
   modelVersion: z
     .string({
       error: (issue) =>
@@ -145,9 +228,12 @@ export const rekognitionModelSchema = z.strictObject({
   provider: z.literal('rekognition'),
   projectArn: z.string().regex(REKOGNITION_PROJECT_ARN, {
     error: (issue) =>
-      `${show(issue.input)} is not a Rekognition project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/ID)`,
+      `${show(issue.input)} is not a Rekognition project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/ID, NAME of 1–255 letters, digits, "-", "_" and ".")`,
   }),
-  versionName: z.string().min(1, { error: 'must not be empty' }),
+  versionName: z.string().regex(REKOGNITION_VERSION_NAME, {
+    error: (issue) =>
+      `${show(issue.input)} is not a Rekognition version name (1–255 letters, digits, "-", "_" and ".")`,
+  }),
 });
 
 function unitsOrRequired(input: unknown, what: string): string {
@@ -285,6 +371,8 @@ const crossFieldIssues = (raw: unknown): ConfigIssue[] => {
   const defaults = isRecord(raw.defaults) ? raw.defaults : {};
   const calendars = isRecord(raw.calendars) ? raw.calendars : {};
   const schedules = isRecord(raw.schedules) ? raw.schedules : {};
+  issues.push(...reservedKeyIssues('calendars', calendars), ...reservedKeyIssues('schedules', schedules));
+  issues.push(...schedulerNameIssues(schedules));
 
   for (const [name, schedule] of Object.entries(schedules)) {
     if (!isRecord(schedule)) continue;
@@ -345,6 +433,9 @@ const crossFieldIssues = (raw: unknown): ConfigIssue[] => {
   models.forEach((model: unknown, index) => {
     if (!isRecord(model)) return;
     if (typeof model.id === 'string') {
+      if (isReservedName(model.id)) {
+        issues.push({ path: formatPath(['models', index, 'id']), message: reservedMessage(model.id) });
+      }
       const first = ids.get(model.id);
       if (first === undefined) ids.set(model.id, index);
       else
@@ -359,6 +450,108 @@ const crossFieldIssues = (raw: unknown): ConfigIssue[] => {
         message: `unknown schedule ${show(model.schedule)} (schedules: ${Object.keys(schedules).join(', ') || 'none'})`,
       });
     }
+  });
+  issues.push(...sharedModelIssues(models));
+  return issues;
+};
+
+const reservedMessage = (name: string): string =>
+  `${show(name)} is reserved: every JavaScript object already has it; choose another name`;
+
+/** A calendar or schedule named like a member every object has. */
+const reservedKeyIssues = (section: string, entries: Record<string, unknown>): ConfigIssue[] =>
+  Object.keys(entries)
+    .filter(isReservedName)
+    .map((name) => ({ path: formatPath([section, name]), message: reservedMessage(name) }));
+
+/** Two schedules whose EventBridge Scheduler entries would have the same names. */
+const schedulerNameIssues = (schedules: Record<string, unknown>): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  const first = new Map<string, string>();
+  for (const name of Object.keys(schedules)) {
+    const text = schedulerNameText(name);
+    const other = first.get(text);
+    if (other === undefined) first.set(text, name);
+    else {
+      issues.push({
+        path: formatPath(['schedules', name]),
+        message: `makes the same EventBridge Scheduler entry names as ${formatPath(['schedules', other])} (${show(`${text}-…`)})`,
+      });
+    }
+  }
+  return issues;
+};
+
+/**
+ * What a model entry starts and stops at its provider: `hosting` names the thing that holds
+ * versions, `version` the version within it. A version that the provider resolves at call time
+ * (Lookout for Vision's "latest") may be any explicit version of the same project.
+ */
+interface PhysicalModel {
+  hosting: string;
+  label: string;
+  version: string;
+  field: string;
+  floating: boolean;
+}
+
+const physicalModelOf = (model: Record<string, unknown>): PhysicalModel | undefined => {
+  if (
+    model.provider === 'lookoutvision' &&
+    typeof model.projectName === 'string' &&
+    typeof model.modelVersion === 'string'
+  ) {
+    return {
+      hosting: `lookoutvision\n${model.projectName}`,
+      label: model.projectName,
+      version: model.modelVersion,
+      field: 'modelVersion',
+      floating: model.modelVersion === 'latest',
+    };
+  }
+  if (
+    model.provider === 'rekognition' &&
+    typeof model.projectArn === 'string' &&
+    typeof model.versionName === 'string'
+  ) {
+    return {
+      hosting: `rekognition\n${model.projectArn}`,
+      label: model.projectArn,
+      version: model.versionName,
+      field: 'versionName',
+      floating: false,
+    };
+  }
+  return undefined;
+};
+
+/**
+ * Two entries for one physical model: one entry's stop would stop the model the other still uses.
+ * Refused, as is a floating version ("latest") beside any other version of the same project.
+ */
+const sharedModelIssues = (models: readonly unknown[]): ConfigIssue[] => {
+  const issues: ConfigIssue[] = [];
+  const seen: { index: number; id: unknown; physical: PhysicalModel }[] = [];
+  models.forEach((model, index) => {
+    const physical = isRecord(model) ? physicalModelOf(model) : undefined;
+    if (!physical || !isRecord(model)) return;
+    const clash = seen.find(
+      (other) =>
+        other.physical.hosting === physical.hosting &&
+        (other.physical.version === physical.version || other.physical.floating || physical.floating),
+    );
+    if (clash) {
+      const other = `${formatPath(['models', clash.index])} (${String(clash.id)})`;
+      issues.push({
+        path: formatPath(['models', index, physical.field]),
+        message:
+          clash.physical.version === physical.version
+            ? `${physical.label} version ${show(physical.version)} is also ${other}: one model, one entry`
+            : `${show(physical.version)} may be the same model as ${show(clash.physical.version)} of ${other} in ` +
+              `${physical.label} ("latest" is whichever version is newest when the scheduler calls): name the version`,
+      });
+    }
+    seen.push({ index, id: model.id, physical });
   });
   return issues;
 };
@@ -402,7 +595,59 @@ export const parseConfigText = (text: string, source: string): SchedulerConfig =
       })),
     );
   }
-  return validateConfig(document.toJS({ maxAliasCount: 100 }), source);
+  const expansion = aliasExpansionIssue(document);
+  if (expansion) throw new ValidationError(source, [expansion]);
+  // The expansion is bounded above, so the library's own count of alias uses (which refuses a
+  // legitimate file that uses one anchor a hundred times) is not needed.
+  return validateConfig(document.toJS({ maxAliasCount: -1 }), source);
+};
+
+/**
+ * Counts the nodes of `document` as if every alias were replaced by a copy of its anchor, without
+ * expanding anything (each node's size is computed once). Refuses more than
+ * {@link MAX_EXPANDED_NODES}, an alias to no anchor and an alias inside its own anchor.
+ */
+const aliasExpansionIssue = (document: Document): ConfigIssue | undefined => {
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let problem: string | undefined;
+  const sizeOf = (node: unknown): number => {
+    if (problem !== undefined) return 0;
+    if (isPair(node)) return sizeOf(node.key) + sizeOf(node.value);
+    if (isAlias(node)) {
+      const target = node.resolve(document);
+      if (!target) {
+        problem = `*${node.source} refers to no anchor &${node.source} before it`;
+        return 0;
+      }
+      if (open.has(target)) {
+        problem = `*${node.source} refers to itself (it is inside &${node.source})`;
+        return 0;
+      }
+      return sizeOf(target);
+    }
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    open.add(node);
+    let size = 1;
+    for (const item of node.items) {
+      // Capped so that an exponential size stays a small number.
+      size = Math.min(size + sizeOf(item), MAX_EXPANDED_NODES + 1);
+    }
+    open.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  const total = sizeOf(document.contents);
+  if (problem !== undefined) return { path: '', message: `not valid YAML: ${problem}` };
+  if (total > MAX_EXPANDED_NODES) {
+    return {
+      path: '',
+      message: `its aliases expand to more than ${MAX_EXPANDED_NODES} nodes; write the values out or use fewer nested aliases`,
+    };
+  }
+  return undefined;
 };
 
 /** A model with everything it inherits resolved: the values the engine works with. */
@@ -415,28 +660,18 @@ export interface ResolvedModel {
   pricePerInferenceUnitHour: number;
   monthlyBudget?: MonthlyBudget;
   unitChange: UnitChange;
-  /** Closed local dates of the schedule's calendar, expanded (ranges included). */
-  closedDates: ReadonlySet<string>;
+  /** Closed local dates of the schedule's calendar (ranges kept as ranges). */
+  closedDates: ClosedDates;
 }
 
-const closedCache = new WeakMap<Calendar, ReadonlySet<string>>();
+const NO_CLOSED_DATES = new ClosedDates([]);
+const closedCache = new WeakMap<Calendar, ClosedDates>();
 
-const expandClosed = (calendar: Calendar | undefined): ReadonlySet<string> => {
-  if (!calendar) return new Set();
+const closedDatesOf = (calendar: Calendar | undefined): ClosedDates => {
+  if (!calendar) return NO_CLOSED_DATES;
   const cached = closedCache.get(calendar);
   if (cached) return cached;
-  const dates = new Set<string>();
-  for (const entry of calendar.closed) {
-    const [first = '', last = first] = entry.split('..');
-    // Walk the range day by day on the calendar; Date.UTC is only used as a date counter here.
-    for (
-      let day = Date.parse(`${first}T00:00:00Z`);
-      day <= Date.parse(`${last}T00:00:00Z`);
-      day += 86_400_000
-    ) {
-      dates.add(new Date(day).toISOString().slice(0, 10));
-    }
-  }
+  const dates = new ClosedDates(calendar.closed);
   closedCache.set(calendar, dates);
   return dates;
 };
@@ -469,7 +704,7 @@ export const resolvedModel = (config: SchedulerConfig, id: string): ResolvedMode
     pricePerInferenceUnitHour: model.pricePerInferenceUnitHour ?? config.defaults.pricePerInferenceUnitHour,
     ...(monthlyBudget ? { monthlyBudget } : {}),
     unitChange: schedule.unitChange,
-    closedDates: expandClosed(
+    closedDates: closedDatesOf(
       schedule.calendar === undefined ? undefined : config.calendars[schedule.calendar],
     ),
   };

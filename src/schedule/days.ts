@@ -50,3 +50,63 @@ export const parseDays = (text: string): DaysResult => {
   }
   return { ok: true, days };
 };
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` (years 0001–9999 read as ISO dates, not as 19xx). */
+const dayNumberOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+
+const dateOfDayNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The closed local dates of a calendar, kept as inclusive ranges of day numbers, so that a range of
+ * centuries costs as little as a single date. Reads like a `ReadonlySet<string>` of `YYYY-MM-DD`.
+ */
+export class ClosedDates implements Iterable<string> {
+  /** Sorted, merged, inclusive `[first, last]` day numbers. */
+  readonly #ranges: readonly (readonly [number, number])[];
+  /** How many dates are closed. */
+  readonly size: number;
+
+  /** @param entries - validated `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD` entries, in any order */
+  constructor(entries: readonly string[]) {
+    const ranges = entries
+      .map((entry): [number, number] => {
+        const [first = '', last = first] = entry.split('..');
+        return [dayNumberOf(first), dayNumberOf(last)];
+      })
+      .sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [first, last] of ranges) {
+      const previous = merged.at(-1);
+      // Overlapping or adjacent ranges are one, so `size` counts every date once.
+      if (previous && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
+      else merged.push([first, last]);
+    }
+    this.#ranges = merged;
+    this.size = merged.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+  }
+
+  /** Whether local date `date` (`YYYY-MM-DD`) is closed. */
+  has(date: string): boolean {
+    const day = dayNumberOf(date);
+    if (!Number.isFinite(day)) return false;
+    let low = 0;
+    let high = this.#ranges.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const [first, last] = this.#ranges[middle] ?? [0, -1];
+      if (day < first) high = middle - 1;
+      else if (day > last) low = middle + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  /** Every closed date in calendar order. */
+  *[Symbol.iterator](): Iterator<string> {
+    for (const [first, last] of this.#ranges) {
+      for (let day = first; day <= last; day += 1) yield dateOfDayNumber(day);
+    }
+  }
+}

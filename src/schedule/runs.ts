@@ -1,5 +1,6 @@
 import type { ResolvedModel, SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
+import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from './limits.ts';
 import type { RangeOptions, Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
 
@@ -41,15 +42,7 @@ export interface Action {
   shift?: string;
 }
 
-/**
- * How far before a query the engine looks for the first window of a chain of back-to-back windows,
- * so that a run's id and start do not depend on where the query begins. A chain that is hosted
- * without a break for longer than this (a 24/7 schedule) is cut at the look-back edge: its run then
- * starts, and its id is anchored, at the first window after that edge, which moves with the query.
- */
-export const RUN_LOOK_BACK_DAYS = 8;
-/** How far after a query the engine follows a chain to find where its run ends (same caveat). */
-export const RUN_LOOK_AHEAD_DAYS = 8;
+export { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS };
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
