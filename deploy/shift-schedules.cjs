@@ -4,19 +4,27 @@
  * Derives the deployment's shift-dependent parts from shifts.yml, so the shifts are written once.
  *
  * shifts.yml is the one place that says when which model runs: `shiftctl apply` writes it to the
- * config table for the Lambdas, and serverless.yml takes from it, through this file,
- *  - `shiftEdgeEvents`: one EventBridge Scheduler schedule per start or stop edge of every schedule
- *    that a model uses (`schedulerEntries` of the schedule engine), in the schedule's IANA time zone,
- *    with the scheduled minute passed in the input as `<aws.scheduler.scheduled-time>`;
- *  - `hostingStatements`: the IAM statements that let the Lambdas start, stop and observe exactly the
- *    models of the file, per provider, so no statement needs `Resource: "*"`: for Lookout for
- *    Vision models StartModel/StopModel/DescribeModel on their model ARNs and ListModels on their
- *    project ARNs; for Rekognition Custom Labels models StartProjectVersion/StopProjectVersion on
- *    `<project ARN without its timestamp>/version/<versionName>/*` (the version's own timestamp is
- *    the only wildcard) and DescribeProjectVersions on the exact project ARN. A provider without
- *    models gets no statement (an IAM statement without resources is invalid); a file without any
- *    model fails packaging.
+ * config table for the Lambdas, and serverless.yml takes from it, through this file, `resources`:
+ *  - one `AWS::Scheduler::Schedule` per start or stop edge of every schedule that a model uses
+ *    (`schedulerEntries` of the schedule engine), in the schedule's IANA time zone, in the stage's
+ *    schedule group (deploy/shift-edge-scheduler.yml), with the scheduled minute passed in the input
+ *    as `<aws.scheduler.scheduled-time>`. Each logical id is derived from the schedule's name alone,
+ *    so a name keeps its logical id whatever edges are added or removed around it: CloudFormation
+ *    never creates a schedule under a name that another logical id still holds;
+ *  - the hosting permissions as customer managed policies on the functions' role (their ids are
+ *    `hostingPolicyIds`, which the functions depend on): for Lookout for Vision models
+ *    StartModel/StopModel/DescribeModel on their model ARNs and ListModels on "*" (the action
+ *    supports no resource type); for Rekognition Custom Labels models
+ *    StartProjectVersion/StopProjectVersion on `<project ARN without its timestamp>/version/<versionName>/*`
+ *    (the version's own timestamp is the only wildcard) and DescribeProjectVersions on the exact
+ *    project ARN. A provider without models gets no statement (an IAM statement without resources is
+ *    invalid); a file without any model fails packaging.
  * Writing them by hand in serverless.yml would be a second copy that drifts from the file.
+ *
+ * IAM limits a managed policy to 6,144 characters, and the exact grants of a large fleet are more:
+ * they are spread over up to {@link HOSTING_POLICY_LIMIT} policies. When even those cannot hold them,
+ * the project with the most exact grants is granted as a whole (every version of it), then the next,
+ * until they fit; a fleet that does not fit even so fails packaging.
  *
  * Referenced as `${file(./deploy/shift-schedules.cjs):<property>}`: osls and the Serverless
  * Framework call the exported function with `{ options, resolveVariable }` once per referenced
@@ -40,10 +48,11 @@ const SERVICE_DIR = path.resolve(__dirname, '..');
 const DEFAULT_SHIFTS_FILE = 'shifts.yml';
 
 /** EventBridge Scheduler: a schedule name is 1–64 characters of `[0-9a-zA-Z-_.]`. */
-const NAME_LIMIT = 64;
-const NAME_HASH_LENGTH = 8;
+const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 /** EventBridge Scheduler: a schedule description is at most 512 characters. */
 const DESCRIPTION_LIMIT = 512;
+/** Keeps logical ids of names that differ only outside `[A-Za-z0-9]` apart (`line-a`, `line_a`). */
+const LOGICAL_ID_HASH_LENGTH = 8;
 /** The Lookout for Vision project-name pattern; it also keeps `*` and `/` out of the ARNs. */
 const PROJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
 /**
@@ -57,6 +66,31 @@ const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 
 /** The context attribute EventBridge Scheduler replaces with the scheduled instant (ISO 8601, UTC). */
 const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+/**
+ * A shift edge more than 4 minutes late is skipped by the function (eventToleranceMs in
+ * src/app/reconcile.ts) and covered by the tick, so a delivery is not retried beyond that age.
+ * Within it, a failed delivery (the function throttled, a service error) is retried with backoff;
+ * what still fails goes to the failure queue.
+ */
+const EDGE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 240 };
+const FAILURE_QUEUE_ARN = { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] };
+
+/** IAM: a customer managed policy holds at most 6,144 characters, white space not counted. */
+const MANAGED_POLICY_SIZE_LIMIT = 6144;
+/**
+ * Half of IAM's default quota of 10 managed policies per role, leaving room for the framework's
+ * (VPC access) and the operator's own.
+ */
+const HOSTING_POLICY_LIMIT = 5;
+/**
+ * Values as long as CloudFormation can fill in for the pseudo parameters (partition `aws-us-gov`,
+ * region names up to 15 characters), so a measured policy fits in every partition and region.
+ */
+const LONGEST_PSEUDO = {
+  'AWS::Partition': 'x'.repeat(10),
+  'AWS::Region': 'x'.repeat(16),
+  'AWS::AccountId': 'x'.repeat(12),
+};
 
 /**
  * A packaging failure whose message is the whole report. The frameworks print `error.stack` of
@@ -103,17 +137,18 @@ const readShifts = async (file) => {
   }
 };
 
-const shortHash = (text) => createHash('sha256').update(text).digest('hex').slice(0, NAME_HASH_LENGTH);
+const shortHash = (text, length) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /**
- * `${service}-${stage}-${entry}` (unique per account and region, readable in the console), with
- * characters the scheduler refuses replaced; a longer name keeps its start and ends with a hash of
- * the whole, so two long names stay distinct.
+ * `ShiftEdge` + the name's letters and digits (each run capitalised, for reading) + a hash of the
+ * whole name: a function of the name alone, and distinct for distinct names.
  */
-const scheduleName = (service, stage, entryName) => {
-  const full = `${service}-${stage}-${entryName}`.replace(/[^0-9a-zA-Z\-_.]/g, '-');
-  if (full.length <= NAME_LIMIT) return full;
-  return `${full.slice(0, NAME_LIMIT - NAME_HASH_LENGTH - 1)}-${shortHash(full)}`;
+const scheduleLogicalId = (name) => {
+  const readable = name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return `ShiftEdge${readable}${shortHash(name, LOGICAL_ID_HASH_LENGTH)}`;
 };
 
 const describeEntry = (entry) => {
@@ -125,22 +160,55 @@ const describeEntry = (entry) => {
   return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
 };
 
-const shiftEdgeEvent = (service, stage, entry) => ({
-  schedule: {
-    method: 'scheduler',
-    name: scheduleName(service, stage, entry.name),
-    description: describeEntry(entry),
-    rate: [entry.expression],
-    timezone: entry.timezone,
-    // The shape of shiftEdgeEventSchema in src/app/shift-edge.ts.
-    input: {
-      schedule: entry.schedule,
-      edge: entry.kind,
-      shifts: entry.shifts,
-      scheduledTime: SCHEDULED_TIME,
+const shiftEdgeSchedule = (entry) => ({
+  Type: 'AWS::Scheduler::Schedule',
+  Properties: {
+    Name: entry.name,
+    GroupName: { Ref: 'ShiftEdgeScheduleGroup' },
+    Description: describeEntry(entry),
+    ScheduleExpression: entry.expression,
+    ScheduleExpressionTimezone: entry.timezone,
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    State: 'ENABLED',
+    Target: {
+      Arn: { 'Fn::GetAtt': ['ShiftEdgeLambdaFunction', 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': ['ShiftEdgeSchedulerRole', 'Arn'] },
+      // The shape of shiftEdgeEventSchema in src/app/shift-edge.ts.
+      Input: JSON.stringify({
+        schedule: entry.schedule,
+        edge: entry.kind,
+        shifts: entry.shifts,
+        scheduledTime: SCHEDULED_TIME,
+      }),
+      RetryPolicy: EDGE_RETRY_POLICY,
+      DeadLetterConfig: { Arn: FAILURE_QUEUE_ARN },
     },
   },
 });
+
+/** The schedules keyed by logical id; two entries under one name would silently become one. */
+const shiftEdgeSchedules = (entries, source) => {
+  const schedules = {};
+  const owners = new Map();
+  for (const entry of entries) {
+    if (!SCHEDULE_NAME.test(entry.name)) {
+      throw new ShiftSchedulesError(
+        `${source}: schedules.${entry.schedule}: the schedule name ${JSON.stringify(entry.name)} ` +
+          'is not 1–64 characters of letters, digits, "-", "_" and "."',
+      );
+    }
+    const owner = owners.get(entry.name);
+    if (owner !== undefined) {
+      throw new ShiftSchedulesError(
+        `${source}: schedules.${entry.schedule}: its edge ${JSON.stringify(entry.name)} has the ` +
+          `same EventBridge Scheduler name as one of schedules.${owner}; rename one of them`,
+      );
+    }
+    owners.set(entry.name, entry.schedule);
+    schedules[scheduleLogicalId(entry.name)] = shiftEdgeSchedule(entry);
+  }
+  return schedules;
+};
 
 /** `arn:PARTITION:lookoutvision:REGION:ACCOUNT:<resource>` of the stack's partition, region and account. */
 const lookoutVisionArn = (resource) => ({
@@ -159,13 +227,27 @@ const lookoutVisionArn = (resource) => ({
 });
 
 /**
- * The Lookout for Vision statements: model ARNs for start, stop and describe, project ARNs for list.
- * `latest` is resolved by the service at call time, so such a model is granted as every version of
- * its project (still one project). None without Lookout for Vision models.
+ * The grants of one statement kind, per project: `exact` holds each model's resource, `whole` the
+ * one resource that covers every version of the project. `widened` projects are granted `whole`.
  */
-const lookoutVisionStatements = (config, source, issues) => {
-  const models = new Set();
-  const projects = new Set();
+const grantKind = (actions) => ({ actions, projects: new Map() });
+
+const addGrant = (kind, project, exact, whole) => {
+  const grants = kind.projects.get(project) ?? { exact: new Set(), whole, widened: false };
+  grants.exact.add(exact);
+  kind.projects.set(project, grants);
+};
+
+/**
+ * The Lookout for Vision grants: model ARNs for start, stop and describe. `latest` is resolved by
+ * the service at call time, so such a model is granted as every version of its project.
+ */
+const lookoutVisionGrants = (config, source, issues) => {
+  const models = grantKind([
+    'lookoutvision:StartModel',
+    'lookoutvision:StopModel',
+    'lookoutvision:DescribeModel',
+  ]);
   config.models.forEach((model, index) => {
     if (model.provider !== 'lookoutvision') return;
     if (!PROJECT_NAME.test(model.projectName)) {
@@ -176,29 +258,24 @@ const lookoutVisionStatements = (config, source, issues) => {
       return;
     }
     const version = model.modelVersion === 'latest' ? '*' : model.modelVersion;
-    models.add(`model/${model.projectName}/${version}`);
-    projects.add(`project/${model.projectName}`);
+    addGrant(
+      models,
+      model.projectName,
+      `model/${model.projectName}/${version}`,
+      `model/${model.projectName}/*`,
+    );
   });
-  if (models.size === 0) return [];
-  const sorted = (set) => [...set].sort().map(lookoutVisionArn);
-  return [
-    {
-      Effect: 'Allow',
-      Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
-      Resource: sorted(models),
-    },
-    { Effect: 'Allow', Action: ['lookoutvision:ListModels'], Resource: sorted(projects) },
-  ];
+  return models;
 };
 
 /**
- * The Rekognition Custom Labels statements: start and stop on the versions (any creation timestamp
- * of the named version), describe on the exact projects. None without Rekognition models. The ARNs
- * are the configured ones, so they name their own partition, region and account.
+ * The Rekognition Custom Labels grants: start and stop on the versions (any creation timestamp of
+ * the named version), describe on the exact projects. The ARNs are the configured ones, so they
+ * name their own partition, region and account.
  */
-const rekognitionStatements = (config, source, issues) => {
-  const versions = new Set();
-  const projects = new Set();
+const rekognitionGrants = (config, source, issues) => {
+  const versions = grantKind(['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion']);
+  const projects = grantKind(['rekognition:DescribeProjectVersions']);
   config.models.forEach((model, index) => {
     if (model.provider !== 'rekognition') return;
     const match = REKOGNITION_PROJECT_ARN.exec(model.projectArn);
@@ -217,35 +294,140 @@ const rekognitionStatements = (config, source, issues) => {
       );
       return;
     }
-    versions.add(`${match[1]}/version/${model.versionName}/*`);
-    projects.add(model.projectArn);
+    addGrant(versions, match[1], `${match[1]}/version/${model.versionName}/*`, `${match[1]}/version/*`);
+    addGrant(projects, model.projectArn, model.projectArn, model.projectArn);
   });
-  if (versions.size === 0) return [];
-  return [
-    {
-      Effect: 'Allow',
-      Action: ['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion'],
-      Resource: [...versions].sort(),
-    },
-    { Effect: 'Allow', Action: ['rekognition:DescribeProjectVersions'], Resource: [...projects].sort() },
-  ];
+  return [versions, projects];
 };
 
-/** Every provider's statements; fails when a model cannot be granted exactly, or there is no model. */
-const hostingStatements = (config, source) => {
+/** The resources a kind grants now, sorted, each with its longest resolved length in the policy. */
+const kindResources = (kind) => {
+  const names = new Set();
+  for (const grants of kind.projects.values()) {
+    if (grants.widened) names.add(grants.whole);
+    else for (const name of grants.exact) names.add(name);
+  }
+  return [...names].sort().map((name) => {
+    const resource = kind.toResource(name);
+    return { resource, size: JSON.stringify(longestResolved(resource)).length };
+  });
+};
+
+/** `node` with every pseudo parameter replaced by its longest value. */
+const longestResolved = (node) => {
+  if (Array.isArray(node)) return node.map(longestResolved);
+  if (!node || typeof node !== 'object') return node;
+  if (node.Ref !== undefined) return LONGEST_PSEUDO[node.Ref] ?? node.Ref;
+  if (node['Fn::Join']) {
+    const [separator, parts] = node['Fn::Join'];
+    return parts.map(longestResolved).join(separator);
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, longestResolved(value)]));
+};
+
+const policySize = (statements) =>
+  JSON.stringify(longestResolved({ Version: '2012-10-17', Statement: statements })).length;
+
+/**
+ * Statements in policies of at most {@link MANAGED_POLICY_SIZE_LIMIT} characters, in order: a
+ * statement that does not fit is continued in the next policy. Undefined when more than
+ * {@link HOSTING_POLICY_LIMIT} policies are needed.
+ */
+const packStatements = (statements) => {
+  const empty = policySize([]);
+  let policy = [];
+  let size = empty;
+  const policies = [policy];
+  for (const { actions, resources } of statements) {
+    // A new statement costs its frame and a comma, a resource its text and a comma.
+    const frame = policySize([{ Effect: 'Allow', Action: actions, Resource: [] }]) - empty + 1;
+    let current;
+    for (const { resource, size: resourceSize } of resources) {
+      if (size + (current ? 0 : frame) + resourceSize + 1 > MANAGED_POLICY_SIZE_LIMIT) {
+        if (policies.length === HOSTING_POLICY_LIMIT) return undefined;
+        policy = [];
+        policies.push(policy);
+        size = empty;
+        current = undefined;
+      }
+      if (!current) {
+        current = { Effect: 'Allow', Action: actions, Resource: [] };
+        policy.push(current);
+        size += frame;
+      }
+      current.Resource.push(resource);
+      size += resourceSize + 1;
+    }
+  }
+  return policies;
+};
+
+/** Every provider's statements, spread over as few policies as fit; widens projects only when needed. */
+const hostingPolicies = (config, source) => {
   const issues = [];
-  const statements = [
-    ...lookoutVisionStatements(config, source, issues),
-    ...rekognitionStatements(config, source, issues),
-  ];
+  const lookoutVision = { ...lookoutVisionGrants(config, source, issues), toResource: lookoutVisionArn };
+  const [versions, projects] = rekognitionGrants(config, source, issues);
   if (issues.length > 0) throw new ShiftSchedulesError(issues.join('\n'));
-  if (statements.length === 0) {
+  const kinds = [
+    lookoutVision,
+    { ...versions, toResource: (arn) => arn },
+    { ...projects, toResource: (arn) => arn },
+  ];
+  if (kinds.every((kind) => kind.projects.size === 0)) {
     throw new ShiftSchedulesError(
       `${source}: models: no model, so there is nothing for the functions to start or stop`,
     );
   }
-  return statements;
+  const sizeOf = (kind, name) => JSON.stringify(longestResolved(kind.toResource(name))).length;
+  for (;;) {
+    const statements = kinds
+      .map((kind) => ({ actions: kind.actions, resources: kindResources(kind) }))
+      .filter(({ resources }) => resources.length > 0);
+    // ListModels supports no resource type: IAM honours it only on "*", so it is granted alone.
+    if (lookoutVision.projects.size > 0) {
+      statements.splice(1, 0, {
+        actions: ['lookoutvision:ListModels'],
+        resources: [{ resource: '*', size: 3 }],
+      });
+    }
+    const policies = packStatements(statements);
+    if (policies) return policies;
+    // The project whose versions take the most room beyond one grant for the whole of it.
+    let widest;
+    for (const kind of kinds) {
+      for (const grants of kind.projects.values()) {
+        if (grants.widened || grants.exact.size < 2) continue;
+        const exact = [...grants.exact].reduce((sum, name) => sum + sizeOf(kind, name), 0);
+        const saving = exact - sizeOf(kind, grants.whole);
+        if (!widest || saving > widest.saving) widest = { grants, saving };
+      }
+    }
+    if (!widest) {
+      throw new ShiftSchedulesError(
+        `${source}: models: the ${config.models.length} models need more than ${HOSTING_POLICY_LIMIT} IAM ` +
+          `policies of ${MANAGED_POLICY_SIZE_LIMIT} characters even when granted per project; ` +
+          'split them over several shifts files and stages',
+      );
+    }
+    widest.grants.widened = true;
+  }
 };
+
+/** The managed policies on the functions' role, `HostingPolicy1`… in order. */
+const hostingPolicyResources = (policies) =>
+  Object.fromEntries(
+    policies.map((statements, index) => [
+      `HostingPolicy${index + 1}`,
+      {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          Description: 'Start, stop and observe the models of the shifts file',
+          Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+          PolicyDocument: { Version: '2012-10-17', Statement: statements },
+        },
+      },
+    ]),
+  );
 
 /** Refuses any string the variable resolver would read as a variable (`${…}`). */
 const assertPlain = (value, where, source) => {
@@ -278,7 +460,7 @@ const loadEngine = async () => {
   return tsImport('../src/schedule/index.ts', __filename);
 };
 
-const build = async (file, service, stage) => {
+const build = async (file) => {
   const { parseConfigText, schedulerEntries } = await loadEngine();
   const source = displayName(file);
   let config;
@@ -291,21 +473,20 @@ const build = async (file, service, stage) => {
     }
     throw error;
   }
+  const policies = hostingPolicyResources(hostingPolicies(config, source));
   const result = {
     shiftsFile: source,
-    shiftEdgeEvents: schedulerEntries(config).map((entry) => shiftEdgeEvent(service, stage, entry)),
-    hostingStatements: hostingStatements(config, source),
+    resources: { Resources: { ...shiftEdgeSchedules(schedulerEntries(config), source), ...policies } },
+    hostingPolicyIds: Object.keys(policies),
   };
   return assertPlain(result, '', source);
 };
 
-/** One build per file, service and stage: the frameworks call this once per referenced property. */
+/** One build per file: the frameworks call this once per referenced property. */
 const builds = new Map();
 
-module.exports = async ({ options, resolveVariable }) => {
+module.exports = async ({ options }) => {
   const file = shiftsFilePath(options || {}, process.env);
-  const [service, stage] = await Promise.all([resolveVariable('self:service'), resolveVariable('sls:stage')]);
-  const key = JSON.stringify([file, service, stage]);
-  if (!builds.has(key)) builds.set(key, build(file, service, stage));
-  return builds.get(key);
+  if (!builds.has(file)) builds.set(file, build(file));
+  return builds.get(file);
 };

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventToleranceMs } from '../../src/app/reconcile.ts';
 import { shiftEdgeEventSchema } from '../../src/app/shift-edge.ts';
 import { parseConfigText, type SchedulerEntry, schedulerEntries } from '../../src/schedule/index.ts';
 
@@ -54,6 +55,14 @@ const oslsPackage = (dir: string, { args = [], env = {} }: PackageOptions = {}):
     );
   });
 
+/** Packages into `dir` and reads the template the deploy would send. */
+const packaged = async (dir: string, options: PackageOptions = {}): Promise<Template> => {
+  await oslsPackage(dir, options);
+  return JSON.parse(
+    await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+};
+
 /** Every IAM statement anywhere in the template: role policies, managed policies, bucket policies. */
 const statementsIn = (node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] => {
   if (Array.isArray(node)) {
@@ -70,6 +79,122 @@ const statementsIn = (node: unknown, found: Record<string, unknown>[] = []): Rec
 };
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * Actions the Service Authorization Reference lists without any resource type: IAM only honours
+ * them on `Resource: "*"`.
+ */
+const ACTIONS_WITHOUT_RESOURCE_TYPE = new Set(['lookoutvision:ListModels']);
+
+/** The statements of the managed policies on the functions' role, in template order. */
+const hostingStatementsOf = (packagedTemplate: Template): Record<string, unknown>[] =>
+  Object.values(packagedTemplate.Resources)
+    .filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::ManagedPolicy' &&
+        JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'),
+    )
+    .flatMap((resource) => statementsIn(resource.Properties.PolicyDocument));
+
+/** IAM's limits on a role's permissions, in characters without white space. */
+const MANAGED_POLICY_LIMIT = 6_144;
+const ROLE_INLINE_POLICIES_LIMIT = 10_240;
+const MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * What CloudFormation fills in, at the longest each can be, so a size measured here holds in every
+ * partition and region.
+ */
+const PSEUDO: Record<string, string> = {
+  'AWS::Partition': 'aws-us-gov',
+  'AWS::Region': 'ap-southeast-2',
+  'AWS::AccountId': '123456789012',
+};
+
+/** The document as IAM will see it: intrinsic functions replaced by values of the longest length. */
+const resolved = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(resolved);
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node);
+  const [key, value] = entries[0] ?? [];
+  if (entries.length === 1 && key === 'Ref') return PSEUDO[String(value)] ?? `${String(value)}-physical-id`;
+  if (entries.length === 1 && key === 'Fn::GetAtt') {
+    return `arn:aws-us-gov:service:ap-southeast-2:123456789012:${asList(value).join('-')}-physical-id`;
+  }
+  if (entries.length === 1 && key === 'Fn::Join') {
+    const [separator, parts] = value as [string, unknown[]];
+    return parts.map(resolved).join(separator);
+  }
+  if (entries.length === 1 && key === 'Fn::Sub') {
+    return String(value).replace(
+      /\$\{([^}]+)\}/g,
+      (_, name: string) => PSEUDO[name] ?? `${name}-physical-id`,
+    );
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolved(v)]));
+};
+
+/** A policy's size as IAM counts it against its limits: every character but white space. */
+const policySize = (document: unknown): number =>
+  JSON.stringify(resolved(document)).replace(/\s/g, '').length;
+
+/** Whether an IAM resource pattern (`*` any run of characters, `?` one character) matches `arn`. */
+const iamMatches = (pattern: string, arn: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  ).test(arn);
+
+/** Whether some Allow statement grants `action` on `arn`, with the stack's values resolved. */
+const allows = (statements: Record<string, unknown>[], action: string, arn: string): boolean =>
+  statements.some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      asList(statement.Action).includes(action) &&
+      asList(resolved(statement.Resource)).some((pattern) => iamMatches(String(pattern), arn)),
+  );
+
+/** The IAM actions of the lib-dynamodb commands the stores send; a transaction needs its items' actions. */
+const DYNAMODB_COMMAND_ACTIONS: Record<string, readonly string[]> = {
+  GetCommand: ['dynamodb:GetItem'],
+  PutCommand: ['dynamodb:PutItem'],
+  UpdateCommand: ['dynamodb:UpdateItem'],
+  DeleteCommand: ['dynamodb:DeleteItem'],
+  QueryCommand: ['dynamodb:Query'],
+  ScanCommand: ['dynamodb:Scan'],
+  BatchGetCommand: ['dynamodb:BatchGetItem'],
+  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+  TransactGetCommand: ['dynamodb:GetItem'],
+  TransactWriteCommand: [],
+};
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/** Every IAM action the DynamoDB stores (src/store) need for the requests they build. */
+const storeDynamoActions = async (): Promise<Set<string>> => {
+  const dir = join(root, 'src', 'store');
+  const actions = new Set<string>();
+  for (const name of await readdir(dir)) {
+    const source = await readFile(join(dir, name), 'utf8');
+    for (const [, command = ''] of source.matchAll(/new (\w+Command)\(/g)) {
+      const known = DYNAMODB_COMMAND_ACTIONS[command];
+      if (!known) throw new Error(`src/store/${name}: ${command} has no IAM actions listed in this test`);
+      for (const action of known) actions.add(action);
+      if (command === 'TransactWriteCommand') {
+        for (const [, item = ''] of source.matchAll(/\b(Put|Update|Delete|ConditionCheck)\s*:/g)) {
+          actions.add(TRANSACT_ITEM_ACTIONS[item] ?? '');
+        }
+      }
+    }
+  }
+  return actions;
+};
 
 /** `arn:PARTITION:lookoutvision:REGION:ACCOUNT:<resource>` as deploy/shift-schedules.cjs writes it. */
 const lookoutVisionArn = (resource: string) => ({
@@ -142,29 +267,35 @@ describe('the packaged CloudFormation template', () => {
     expect(template.Resources.ConfigTable?.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
-  it('has no IAM statement with Resource "*" anywhere', () => {
+  it('grants Resource "*" only to actions that support no resource type, each in a statement of its own', () => {
     const statements = statementsIn(template);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
-      if ('Resource' in statement) expect(asList(statement.Resource)).not.toContain('*');
       expect(statement).not.toHaveProperty('NotResource');
+      if (!asList(statement.Resource).includes('*')) continue;
+      expect(asList(statement.Resource)).toEqual(['*']);
+      for (const action of asList(statement.Action)) {
+        expect(ACTIONS_WITHOUT_RESOURCE_TYPE.has(String(action)), String(action)).toBe(true);
+      }
     }
   });
 
-  it('lets the Lambdas use exactly the two tables, with named DynamoDB actions only', () => {
+  it('lets the Lambdas use exactly the two tables, with the IAM actions of the requests the stores send', async () => {
+    const required = await storeDynamoActions();
     const dynamoStatements = statementsIn(template).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
     );
     expect(dynamoStatements.length).toBeGreaterThan(0);
+    const granted = new Set<string>();
     for (const statement of dynamoStatements) {
-      expect(asList(statement.Action).every((action) => /^dynamodb:[A-Za-z]+$/.test(String(action)))).toBe(
-        true,
-      );
+      for (const action of asList(statement.Action)) granted.add(String(action));
       expect(asList(statement.Resource)).toEqual([
         { 'Fn::GetAtt': ['ConfigTable', 'Arn'] },
         { 'Fn::GetAtt': ['RunsTable', 'Arn'] },
       ]);
     }
+    // Transactions are authorised per item (PutItem, …): TransactWriteItems is no IAM action.
+    expect([...granted].sort()).toEqual([...required].sort());
   });
 
   it('gives every function the table names and the nodejs22.x arm64 runtime', () => {
@@ -181,7 +312,11 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('schedules every shift edge of shifts.yml on EventBridge Scheduler, in the schedule time zone', () => {
+  it("schedules every shift edge of shifts.yml in the stage's schedule group, in the schedule time zone", () => {
+    expect(template.Resources.ShiftEdgeScheduleGroup).toEqual({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: 'model-shift-scheduler-test' },
+    });
     const schedules = resourcesOfType('AWS::Scheduler::Schedule').map(([, resource]) => resource.Properties);
     expect(entries.length).toBeGreaterThan(0);
     expect(schedules).toHaveLength(entries.length);
@@ -192,15 +327,12 @@ describe('the packaged CloudFormation template', () => {
         shifts: entry.shifts,
         scheduledTime: SCHEDULED_TIME,
       };
-      const matching = schedules.filter(
-        (schedule) =>
-          schedule.ScheduleExpression === entry.expression &&
-          JSON.parse(String((schedule.Target as { Input?: unknown }).Input)).edge === entry.kind &&
-          JSON.parse(String((schedule.Target as { Input?: unknown }).Input)).schedule === entry.schedule,
-      );
+      const matching = schedules.filter((schedule) => schedule.Name === entry.name);
       expect(matching, entry.name).toHaveLength(1);
       const [schedule] = matching;
       expect(schedule).toMatchObject({
+        GroupName: { Ref: 'ShiftEdgeScheduleGroup' },
+        ScheduleExpression: entry.expression,
         ScheduleExpressionTimezone: entry.timezone,
         FlexibleTimeWindow: { Mode: 'OFF' },
         State: 'ENABLED',
@@ -211,10 +343,61 @@ describe('the packaged CloudFormation template', () => {
       // What the function receives once the scheduler fills in the time must pass its event schema.
       const delivered = JSON.parse(target.Input.replace(SCHEDULED_TIME, '2027-03-26T04:40:00Z'));
       expect(shiftEdgeEventSchema.safeParse(delivered).success).toBe(true);
-      expect(schedule?.Name).toMatch(/^model-shift-scheduler-test-[0-9A-Za-z\-_.]+$/);
-      expect(String(schedule?.Name).length).toBeLessThanOrEqual(64);
+      expect(schedule?.Name).toMatch(/^[0-9A-Za-z\-_.]{1,64}$/);
     }
-    expect(new Set(schedules.map((schedule) => schedule.Name)).size).toBe(schedules.length);
+  });
+
+  it('retries a failed edge delivery only while the function would still act on it, then dead-letters it', () => {
+    const schedules = resourcesOfType('AWS::Scheduler::Schedule').map(([, resource]) => resource.Properties);
+    expect(schedules.length).toBeGreaterThan(0);
+    for (const schedule of schedules) {
+      expect(schedule.Target).toMatchObject({
+        RoleArn: { 'Fn::GetAtt': ['ShiftEdgeSchedulerRole', 'Arn'] },
+        RetryPolicy: {
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: eventToleranceMs / 1000,
+        },
+        DeadLetterConfig: { Arn: queueArn },
+      });
+      const { MaximumRetryAttempts } = (schedule.Target as { RetryPolicy: { MaximumRetryAttempts: number } })
+        .RetryPolicy;
+      expect(MaximumRetryAttempts).toBeGreaterThanOrEqual(1);
+      expect(MaximumRetryAttempts).toBeLessThanOrEqual(185);
+    }
+  });
+
+  it('lets EventBridge Scheduler of this account invoke only the shift-edge function and dead-letter to the failure queue', () => {
+    const role = template.Resources.ShiftEdgeSchedulerRole;
+    expect(role?.Type).toBe('AWS::IAM::Role');
+    expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    const { AssumeRolePolicyDocument: _trust, ...permissions } = role?.Properties ?? {};
+    expect(statementsIn(permissions)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': ['ShiftEdgeLambdaFunction', 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },
+    ]);
+    // The functions' own role is for Lambda alone.
+    const lambdaRole = template.Resources.IamRoleLambdaExecution;
+    expect(statementsIn(lambdaRole?.Properties.AssumeRolePolicyDocument)).toEqual([
+      expect.objectContaining({ Principal: { Service: ['lambda.amazonaws.com'] } }),
+    ]);
+    const { AssumeRolePolicyDocument: _lambdaTrust, ...lambdaPermissions } = lambdaRole?.Properties ?? {};
+    for (const statement of statementsIn(lambdaPermissions)) {
+      expect(asList(statement.Action)).not.toContain('lambda:InvokeFunction');
+    }
   });
 
   it('runs the reconcile tick every 5 minutes on an EventBridge rule', () => {
@@ -228,7 +411,7 @@ describe('the packaged CloudFormation template', () => {
     ]);
   });
 
-  it('lets the Lambdas start, stop and describe exactly the models, and list exactly their projects', () => {
+  it('lets the Lambdas start, stop and describe exactly the models, and list models on "*" alone', () => {
     const lookoutVisionStatements = statementsIn(template).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('lookoutvision:')),
     );
@@ -238,27 +421,24 @@ describe('the packaged CloudFormation template', () => {
         Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
         Resource: [lookoutVisionArn('model/circuit-boards/3'), lookoutVisionArn('model/weld-seams/1')],
       },
-      {
-        Effect: 'Allow',
-        Action: ['lookoutvision:ListModels'],
-        Resource: [lookoutVisionArn('project/circuit-boards'), lookoutVisionArn('project/weld-seams')],
-      },
+      // ListModels supports no resource type: IAM honours it only on "*".
+      { Effect: 'Allow', Action: ['lookoutvision:ListModels'], Resource: ['*'] },
     ]);
   });
 
-  it("attaches the hosting permissions to the functions' role as a policy of their own", () => {
-    expect(template.Resources.HostingPolicy).toMatchObject({
-      Type: 'AWS::IAM::Policy',
-      Properties: {
-        PolicyName: 'model-shift-scheduler-test-hosting',
+  it("attaches the hosting permissions to the functions' role as managed policies the functions wait for", () => {
+    const hosting = resourcesOfType('AWS::IAM::ManagedPolicy');
+    expect(hosting.length).toBeGreaterThan(0);
+    for (const [id, policy] of hosting) {
+      expect(policy.Properties).toMatchObject({
         Roles: [{ Ref: 'IamRoleLambdaExecution' }],
         PolicyDocument: { Version: '2012-10-17' },
-      },
-    });
-    for (const name of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction'])
-      expect(template.Resources[name]?.DependsOn).toContain('HostingPolicy');
-    const hosting = statementsIn(template.Resources.HostingPolicy);
-    expect(hosting.map((statement) => asList(statement.Action)[0])).toEqual([
+      });
+      for (const name of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction'])
+        expect(template.Resources[name]?.DependsOn).toContain(id);
+    }
+    const statements = hosting.flatMap(([, policy]) => statementsIn(policy));
+    expect(statements.map((statement) => asList(statement.Action)[0])).toEqual([
       'lookoutvision:StartModel',
       'lookoutvision:ListModels',
     ]);
@@ -298,16 +478,10 @@ describe('the packaged CloudFormation template', () => {
     const rekognitionOnly = join(dir, 'rekognition-shifts.yml');
     await writeFile(rekognitionOnly, text.replace(/ {2}- id: pcb-line-1\n(?: {4}.*\n)+/, ''));
     // One after the other: two `osls package` runs in one service directory at once deadlock.
-    await oslsPackage(join(dir, 'mixed'), { args: [`--param=shifts=${mixed}`] });
-    await oslsPackage(join(dir, 'rekognition-only'), { env: { SHIFTS_FILE: rekognitionOnly } });
-    const [withBoth, withRekognition] = await Promise.all(
-      ['mixed', 'rekognition-only'].map(
-        async (name) =>
-          JSON.parse(
-            await readFile(join(dir, name, 'cloudformation-template-update-stack.json'), 'utf8'),
-          ) as Template,
-      ),
-    );
+    const withBoth = await packaged(join(dir, 'mixed'), { args: [`--param=shifts=${mixed}`] });
+    const withRekognition = await packaged(join(dir, 'rekognition-only'), {
+      env: { SHIFTS_FILE: rekognitionOnly },
+    });
     const rekognitionStatements = [
       {
         Effect: 'Allow',
@@ -319,31 +493,199 @@ describe('the packaged CloudFormation template', () => {
       },
       { Effect: 'Allow', Action: ['rekognition:DescribeProjectVersions'], Resource: [projectArn] },
     ];
-    expect(statementsIn(withBoth?.Resources.HostingPolicy)).toEqual([
+    expect(hostingStatementsOf(withBoth)).toEqual([
       {
         Effect: 'Allow',
         Action: ['lookoutvision:StartModel', 'lookoutvision:StopModel', 'lookoutvision:DescribeModel'],
         Resource: [lookoutVisionArn('model/circuit-boards/3')],
       },
-      {
-        Effect: 'Allow',
-        Action: ['lookoutvision:ListModels'],
-        Resource: [lookoutVisionArn('project/circuit-boards')],
-      },
+      { Effect: 'Allow', Action: ['lookoutvision:ListModels'], Resource: ['*'] },
       ...rekognitionStatements,
     ]);
     // Without Lookout for Vision models there is no Lookout for Vision statement (one without resources is invalid).
-    expect(statementsIn(withRekognition?.Resources.HostingPolicy)).toEqual(rekognitionStatements);
-    for (const packaged of [withBoth, withRekognition]) {
-      const rekognitionAnywhere = statementsIn(packaged).filter((statement) =>
+    expect(hostingStatementsOf(withRekognition)).toEqual(rekognitionStatements);
+    for (const template of [withBoth, withRekognition]) {
+      const rekognitionAnywhere = statementsIn(template).filter((statement) =>
         asList(statement.Action).some((action) => String(action).startsWith('rekognition:')),
       );
       expect(rekognitionAnywhere).toEqual(rekognitionStatements);
-      for (const statement of statementsIn(packaged)) {
-        if ('Resource' in statement) expect(asList(statement.Resource)).not.toContain('*');
-        expect(statement).not.toHaveProperty('NotResource');
+    }
+  }, 60_000);
+
+  it('keeps the logical id of every schedule name when shifts.yml gains and loses edges anywhere', async () => {
+    const base = await readFile(join(root, 'shifts.yml'), 'utf8');
+    // Before: the repository's file plus a schedule whose edges sort last.
+    const before = base
+      .replace(
+        /^models:/m,
+        [
+          '  zz-cleaning:',
+          '    shifts:',
+          '      - { name: wash, days: sat, start: "08:00", end: "10:00", minInferenceUnits: 1 }',
+          'models:',
+        ].join('\n'),
+      )
+      .concat(
+        [
+          '  - id: cleaning-cam',
+          '    provider: lookoutvision',
+          '    projectName: wash-bay',
+          '    modelVersion: "1"',
+          '    schedule: zz-cleaning',
+          '',
+        ].join('\n'),
+      );
+    // After: new edges in front of the others (schedules "line-a" and "line_a", distinct names whose
+    // letters and digits are the same), and the late shift gone from the middle.
+    const after = before
+      .replace(
+        /^schedules:\n/m,
+        [
+          'schedules:',
+          '  line-a:',
+          '    shifts:',
+          '      - { name: one, days: mon, start: "05:00", end: "07:00", minInferenceUnits: 1 }',
+          '  line_a:',
+          '    shifts:',
+          '      - { name: one, days: mon, start: "05:00", end: "07:00", minInferenceUnits: 1 }',
+          '',
+        ].join('\n'),
+      )
+      .replace(/ {6}- name: late\n(?: {8}.*\n)+/, '')
+      .concat(
+        ['line-a', 'line_a']
+          .map((schedule, index) =>
+            [
+              `  - id: line-a-${index}`,
+              '    provider: lookoutvision',
+              `    projectName: line-a-${index}`,
+              '    modelVersion: "1"',
+              `    schedule: ${schedule}`,
+              '',
+            ].join('\n'),
+          )
+          .join(''),
+      );
+    const beforeFile = join(dir, 'before-shifts.yml');
+    const afterFile = join(dir, 'after-shifts.yml');
+    await writeFile(beforeFile, before);
+    await writeFile(afterFile, after);
+    const idsByName = (packagedTemplate: Template): Map<string, string> =>
+      new Map(
+        Object.entries(packagedTemplate.Resources)
+          .filter(([, resource]) => resource.Type === 'AWS::Scheduler::Schedule')
+          .map(([id, resource]) => [String(resource.Properties.Name), id]),
+      );
+    const first = idsByName(await packaged(join(dir, 'before'), { env: { SHIFTS_FILE: beforeFile } }));
+    const second = idsByName(await packaged(join(dir, 'after'), { env: { SHIFTS_FILE: afterFile } }));
+
+    const kept = [...first.keys()].filter((name) => second.has(name));
+    const added = [...second.keys()].filter((name) => !first.has(name));
+    const removed = [...first.keys()].filter((name) => !second.has(name));
+    // The change really inserts before and removes between the kept edges.
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(added.some((name) => name.includes('line-a-'))).toBe(true);
+    expect(added.some((name) => name.includes('line_a-'))).toBe(true);
+    expect(removed.length).toBeGreaterThan(0);
+    for (const name of kept) expect(second.get(name), name).toBe(first.get(name));
+    // Every name has a logical id of its own, in CloudFormation's alphabet.
+    for (const ids of [first, second]) {
+      expect(new Set(ids.values()).size).toBe(ids.size);
+      for (const id of ids.values()) expect(id).toMatch(/^[A-Za-z0-9]{1,255}$/);
+    }
+  }, 90_000);
+
+  it('fits the grants for 1,000 models in 20 projects within IAM policy limits, each model still granted', async () => {
+    const base = await readFile(join(root, 'shifts.yml'), 'utf8');
+    const models: string[] = [];
+    const lookoutVision: { project: string; version: string }[] = [];
+    const rekognition: { projectArn: string; versionName: string }[] = [];
+    for (let project = 1; project <= 20; project += 1) {
+      const name = `inspection-line-${String(project).padStart(2, '0')}`;
+      for (let version = 1; version <= 50; version += 1) {
+        const schedule = version % 2 === 0 ? 'weekday-two-shift' : 'weekend-night';
+        if (project <= 10) {
+          lookoutVision.push({ project: name, version: String(version) });
+          models.push(
+            `  - { id: ${name}-v${version}, provider: lookoutvision, projectName: ${name}, modelVersion: "${version}", schedule: ${schedule} }`,
+          );
+        } else {
+          const projectArn = `arn:aws:rekognition:eu-central-1:123456789012:project/${name}/1711000000000`;
+          const versionName = `${name}.2027-03-01T09.10.${String(version).padStart(2, '0')}`;
+          rekognition.push({ projectArn, versionName });
+          models.push(
+            `  - { id: ${name}-v${version}, provider: rekognition, projectArn: "${projectArn}", versionName: ${versionName}, schedule: ${schedule} }`,
+          );
+        }
       }
     }
+    expect(models).toHaveLength(1_000);
+    const fleetFile = join(dir, 'fleet-shifts.yml');
+    await writeFile(fleetFile, base.replace(/^models:[\s\S]*$/m, ['models:', ...models, ''].join('\n')));
+    const fleet = await packaged(join(dir, 'fleet'), { env: { SHIFTS_FILE: fleetFile } });
+
+    const role = fleet.Resources.IamRoleLambdaExecution;
+    const inline = [
+      ...asList(role?.Properties.Policies),
+      ...Object.values(fleet.Resources)
+        .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+        .filter((resource) => JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'))
+        .map((resource) => resource.Properties),
+    ].map((policy) => (policy as { PolicyDocument: unknown }).PolicyDocument);
+    expect(inline.reduce<number>((sum, document) => sum + policySize(document), 0)).toBeLessThanOrEqual(
+      ROLE_INLINE_POLICIES_LIMIT,
+    );
+    const managed = Object.values(fleet.Resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::ManagedPolicy' &&
+        JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'),
+    );
+    expect(managed.length + asList(role?.Properties.ManagedPolicyArns ?? []).length).toBeLessThanOrEqual(
+      MANAGED_POLICIES_PER_ROLE,
+    );
+    for (const policy of managed) {
+      expect(policySize(policy.Properties.PolicyDocument)).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    }
+
+    const statements = hostingStatementsOf(fleet);
+    const lfv = (resource: string) => `arn:aws-us-gov:lookoutvision:ap-southeast-2:123456789012:${resource}`;
+    for (const { project, version } of lookoutVision) {
+      for (const action of ['StartModel', 'StopModel', 'DescribeModel']) {
+        expect(allows(statements, `lookoutvision:${action}`, lfv(`model/${project}/${version}`))).toBe(true);
+      }
+    }
+    expect(allows(statements, 'lookoutvision:ListModels', lfv('project/inspection-line-01'))).toBe(true);
+    for (const { projectArn, versionName } of rekognition) {
+      const versionArn = projectArn.replace(/\/\d+$/, `/version/${versionName}/1712000000000`);
+      for (const action of ['StartProjectVersion', 'StopProjectVersion']) {
+        expect(allows(statements, `rekognition:${action}`, versionArn)).toBe(true);
+      }
+      expect(allows(statements, 'rekognition:DescribeProjectVersions', projectArn)).toBe(true);
+    }
+    // Still scoped to the projects of the file.
+    expect(allows(statements, 'lookoutvision:StartModel', lfv('model/other-project/1'))).toBe(false);
+    expect(
+      allows(
+        statements,
+        'rekognition:StartProjectVersion',
+        'arn:aws:rekognition:eu-central-1:123456789012:project/other-project/version/v1/1712000000000',
+      ),
+    ).toBe(false);
+  }, 90_000);
+
+  it('refuses to package a fleet whose grants exceed the policy limits even per project', async () => {
+    const base = await readFile(join(root, 'shifts.yml'), 'utf8');
+    // One model per project: granting a project as a whole saves nothing.
+    const models = Array.from(
+      { length: 1_000 },
+      (_, index) =>
+        `  - { id: cell-${index}, provider: lookoutvision, projectName: assembly-cell-${index}, modelVersion: "1", schedule: weekday-two-shift }`,
+    );
+    const tooMany = join(dir, 'too-many-projects.yml');
+    await writeFile(tooMany, base.replace(/^models:[\s\S]*$/m, ['models:', ...models, ''].join('\n')));
+    await expect(oslsPackage(join(dir, 'too-many'), { env: { SHIFTS_FILE: tooMany } })).rejects.toThrow(
+      `${tooMany}: models: the 1000 models need more than`,
+    );
   }, 60_000);
 
   it('refuses to package a shifts file without any model', async () => {
