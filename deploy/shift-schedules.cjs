@@ -47,22 +47,10 @@ const path = require('node:path');
 const SERVICE_DIR = path.resolve(__dirname, '..');
 const DEFAULT_SHIFTS_FILE = 'shifts.yml';
 
-/** EventBridge Scheduler: a schedule name is 1–64 characters of `[0-9a-zA-Z-_.]`. */
-const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 /** EventBridge Scheduler: a schedule description is at most 512 characters. */
 const DESCRIPTION_LIMIT = 512;
 /** Keeps logical ids of names that differ only outside `[A-Za-z0-9]` apart (`line-a`, `line_a`). */
 const LOGICAL_ID_HASH_LENGTH = 8;
-/** The Lookout for Vision project-name pattern; it also keeps `*` and `/` out of the ARNs. */
-const PROJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
-/**
- * A Rekognition Custom Labels project ARN: `arn:PARTITION:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP`.
- * The name pattern is the service's; it keeps `*`, `?` and `/` out of the granted ARNs.
- */
-const REKOGNITION_PROJECT_ARN =
-  /^(arn:aws(?:-[a-z]+)*:rekognition:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255})\/\d+$/;
-/** A Rekognition Custom Labels version name, as the service allows it. */
-const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 
 /** The context attribute EventBridge Scheduler replaces with the scheduled instant (ISO 8601, UTC). */
 const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
@@ -186,26 +174,21 @@ const shiftEdgeSchedule = (entry) => ({
   },
 });
 
-/** The schedules keyed by logical id; two entries under one name would silently become one. */
+/**
+ * The schedules keyed by logical id. The schema gives every schedule its own entry names; a clash
+ * here would silently drop an edge, so it stops packaging instead.
+ */
 const shiftEdgeSchedules = (entries, source) => {
   const schedules = {};
-  const owners = new Map();
   for (const entry of entries) {
-    if (!SCHEDULE_NAME.test(entry.name)) {
+    const id = scheduleLogicalId(entry.name);
+    if (schedules[id]) {
       throw new ShiftSchedulesError(
-        `${source}: schedules.${entry.schedule}: the schedule name ${JSON.stringify(entry.name)} ` +
-          'is not 1–64 characters of letters, digits, "-", "_" and "."',
+        `${source}: schedules.${entry.schedule}: its edge ${JSON.stringify(entry.name)} would replace ` +
+          `the schedule ${JSON.stringify(schedules[id].Properties.Name)}; rename the schedule`,
       );
     }
-    const owner = owners.get(entry.name);
-    if (owner !== undefined) {
-      throw new ShiftSchedulesError(
-        `${source}: schedules.${entry.schedule}: its edge ${JSON.stringify(entry.name)} has the ` +
-          `same EventBridge Scheduler name as one of schedules.${owner}; rename one of them`,
-      );
-    }
-    owners.set(entry.name, entry.schedule);
-    schedules[scheduleLogicalId(entry.name)] = shiftEdgeSchedule(entry);
+    schedules[id] = shiftEdgeSchedule(entry);
   }
   return schedules;
 };
@@ -240,23 +223,17 @@ const addGrant = (kind, project, exact, whole) => {
 
 /**
  * The Lookout for Vision grants: model ARNs for start, stop and describe. `latest` is resolved by
- * the service at call time, so such a model is granted as every version of its project.
+ * the service at call time, so such a model is granted as every version of its project. The schema
+ * keeps `*` and `/` out of project names, so no name widens a grant.
  */
-const lookoutVisionGrants = (config, source, issues) => {
+const lookoutVisionGrants = (config) => {
   const models = grantKind([
     'lookoutvision:StartModel',
     'lookoutvision:StopModel',
     'lookoutvision:DescribeModel',
   ]);
-  config.models.forEach((model, index) => {
-    if (model.provider !== 'lookoutvision') return;
-    if (!PROJECT_NAME.test(model.projectName)) {
-      issues.push(
-        `${source}: models[${index}].projectName: ${JSON.stringify(model.projectName)} is not a ` +
-          'Lookout for Vision project name (letters, digits, "-" and "_", starting with a letter or digit)',
-      );
-      return;
-    }
+  for (const model of config.models) {
+    if (model.provider !== 'lookoutvision') continue;
     const version = model.modelVersion === 'latest' ? '*' : model.modelVersion;
     addGrant(
       models,
@@ -264,39 +241,25 @@ const lookoutVisionGrants = (config, source, issues) => {
       `model/${model.projectName}/${version}`,
       `model/${model.projectName}/*`,
     );
-  });
+  }
   return models;
 };
 
 /**
  * The Rekognition Custom Labels grants: start and stop on the versions (any creation timestamp of
  * the named version), describe on the exact projects. The ARNs are the configured ones, so they
- * name their own partition, region and account.
+ * name their own partition, region and account; the schema's pattern keeps `*`, `?` and `/` out of
+ * their names, and its first group is the project ARN without its timestamp.
  */
-const rekognitionGrants = (config, source, issues) => {
+const rekognitionGrants = (config, projectArnPattern) => {
   const versions = grantKind(['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion']);
   const projects = grantKind(['rekognition:DescribeProjectVersions']);
-  config.models.forEach((model, index) => {
-    if (model.provider !== 'rekognition') return;
-    const match = REKOGNITION_PROJECT_ARN.exec(model.projectArn);
-    if (!match) {
-      issues.push(
-        `${source}: models[${index}].projectArn: ${JSON.stringify(model.projectArn)} is not a ` +
-          'Rekognition Custom Labels project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP, ' +
-          'NAME of letters, digits, "-", "_" and ".")',
-      );
-      return;
-    }
-    if (!REKOGNITION_VERSION_NAME.test(model.versionName)) {
-      issues.push(
-        `${source}: models[${index}].versionName: ${JSON.stringify(model.versionName)} is not a ` +
-          'Rekognition Custom Labels version name (1–255 letters, digits, "-", "_" and ".")',
-      );
-      return;
-    }
-    addGrant(versions, match[1], `${match[1]}/version/${model.versionName}/*`, `${match[1]}/version/*`);
+  for (const model of config.models) {
+    if (model.provider !== 'rekognition') continue;
+    const [, project] = projectArnPattern.exec(model.projectArn);
+    addGrant(versions, project, `${project}/version/${model.versionName}/*`, `${project}/version/*`);
     addGrant(projects, model.projectArn, model.projectArn, model.projectArn);
-  });
+  }
   return [versions, projects];
 };
 
@@ -363,11 +326,9 @@ const packStatements = (statements) => {
 };
 
 /** Every provider's statements, spread over as few policies as fit; widens projects only when needed. */
-const hostingPolicies = (config, source) => {
-  const issues = [];
-  const lookoutVision = { ...lookoutVisionGrants(config, source, issues), toResource: lookoutVisionArn };
-  const [versions, projects] = rekognitionGrants(config, source, issues);
-  if (issues.length > 0) throw new ShiftSchedulesError(issues.join('\n'));
+const hostingPolicies = (config, source, projectArnPattern) => {
+  const lookoutVision = { ...lookoutVisionGrants(config), toResource: lookoutVisionArn };
+  const [versions, projects] = rekognitionGrants(config, projectArnPattern);
   const kinds = [
     lookoutVision,
     { ...versions, toResource: (arn) => arn },
@@ -461,7 +422,7 @@ const loadEngine = async () => {
 };
 
 const build = async (file) => {
-  const { parseConfigText, schedulerEntries } = await loadEngine();
+  const { parseConfigText, schedulerEntries, REKOGNITION_PROJECT_ARN } = await loadEngine();
   const source = displayName(file);
   let config;
   try {
@@ -473,7 +434,7 @@ const build = async (file) => {
     }
     throw error;
   }
-  const policies = hostingPolicyResources(hostingPolicies(config, source));
+  const policies = hostingPolicyResources(hostingPolicies(config, source, REKOGNITION_PROJECT_ARN));
   const result = {
     shiftsFile: source,
     resources: { Resources: { ...shiftEdgeSchedules(schedulerEntries(config), source), ...policies } },

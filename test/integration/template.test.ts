@@ -719,6 +719,34 @@ describe('the packaged CloudFormation template', () => {
     for (const statement of sendStatements) expect(asList(statement.Resource)).toEqual([queueArn]);
   });
 
+  it('refuses to package names that would widen a grant, naming the file and the field', async () => {
+    const base = await readFile(join(root, 'shifts.yml'), 'utf8');
+    const wildcard = join(dir, 'wildcard-shifts.yml');
+    await writeFile(
+      wildcard,
+      base.replace(
+        /^models:[\s\S]*$/m,
+        [
+          'models:',
+          '  - id: any-project',
+          '    provider: rekognition',
+          '    projectArn: "arn:aws:rekognition:eu-central-1:123456789012:project/*/1711000000000"',
+          '    versionName: v1',
+          '    schedule: weekday-two-shift',
+          '  - id: any-model',
+          '    provider: lookoutvision',
+          '    projectName: "*"',
+          '    modelVersion: "1"',
+          '    schedule: weekday-two-shift',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const refused = oslsPackage(join(dir, 'wildcard'), { env: { SHIFTS_FILE: wildcard } });
+    await expect(refused).rejects.toThrow(`${wildcard}: models[0].projectArn`);
+    await expect(refused).rejects.toThrow(`${wildcard}: models[1].projectName`);
+  }, 60_000);
+
   it('refuses to package an invalid shifts file, naming the file and the field', async () => {
     const bad = join(dir, 'bad-shifts.yml');
     const text = await readFile(join(root, 'shifts.yml'), 'utf8');
