@@ -23,7 +23,7 @@
  *
  * IAM limits a managed policy to 6,144 characters, and the exact grants of a large fleet are more:
  * they are spread over up to {@link HOSTING_POLICY_LIMIT} policies. When even those cannot hold them,
- * the project with the most exact grants is granted as a whole (every version of it), then the next,
+ * the project whose exact grants take the most room is granted as a whole (every version of it), then the next,
  * until they fit; a fleet that does not fit even so fails packaging.
  *
  * Referenced as `${file(./deploy/shift-schedules.cjs):<property>}`: osls and the Serverless
