@@ -139,8 +139,14 @@ export interface RekognitionEngineOptions {
   readonly retryAfterSeconds?: number;
 }
 
-/** Statuses a version may be seeded in: every one that is not a timed transition. */
-export type SeedableStatus = Exclude<ProjectVersionStatus, 'STARTING' | 'STOPPING'>;
+/**
+ * Statuses a version may be seeded in: every one. STARTING and STOPPING are seeded as transitions
+ * that complete after the version's start or stop latency, like those a request begins.
+ */
+export type SeedableStatus = ProjectVersionStatus;
+
+/** Statuses that hold still until a request or an administrator changes them. */
+type SettledStatus = Exclude<ProjectVersionStatus, 'STARTING' | 'STOPPING'>;
 
 /** What seeding a version may set; everything but the address has a default. */
 export interface SeedProjectVersion extends VersionAddress {
@@ -149,7 +155,10 @@ export interface SeedProjectVersion extends VersionAddress {
    * (its project name must be `projectName`). Default: one in the engine's region and account.
    */
   readonly projectArn?: string;
-  /** Default TRAINING_COMPLETED. Seeding RUNNING opens a billing run at the current instant. */
+  /**
+   * Default TRAINING_COMPLETED. Seeding a status that holds units (STARTING, RUNNING, STOPPING) opens
+   * a billing run at the current instant.
+   */
   readonly status?: SeedableStatus;
   readonly minInferenceUnits?: number;
   readonly maxInferenceUnits?: number;
@@ -218,7 +227,7 @@ export interface RekognitionApiResponse {
 }
 
 type Phase =
-  | { readonly status: SeedableStatus; readonly since: number; readonly message?: string }
+  | { readonly status: SettledStatus; readonly since: number; readonly message?: string }
   | { readonly status: 'STARTING'; readonly since: number; readonly until: number; readonly fails: boolean }
   | { readonly status: 'STOPPING'; readonly since: number; readonly until: number };
 
@@ -257,8 +266,13 @@ const projectArnPattern =
 const versionArnPattern =
   /^arn:aws:rekognition:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9_.-]{1,255})\/version\/([a-zA-Z0-9_.-]{1,255})\/(\d+)$/;
 const minute = 60_000;
-/** Statuses from which StartProjectVersion is accepted. */
-const startable: ReadonlySet<ProjectVersionStatus> = new Set(['TRAINING_COMPLETED', 'STOPPED', 'FAILED']);
+/** Statuses from which StartProjectVersion is accepted: a finished copy is as ready as a finished training. */
+const startable: ReadonlySet<ProjectVersionStatus> = new Set([
+  'TRAINING_COMPLETED',
+  'COPYING_COMPLETED',
+  'STOPPED',
+  'FAILED',
+]);
 /** Statuses in which the version holds (and bills) inference units. */
 const holdingUnits: ReadonlySet<ProjectVersionStatus> = new Set(['STARTING', 'RUNNING', 'STOPPING']);
 
@@ -421,7 +435,12 @@ export class RekognitionEngine {
       fails = true;
     }
     version.units = units;
-    version.phase = { status: 'STARTING', since: now, until: now + this.#draw(version, 'start'), fails };
+    version.phase = {
+      status: 'STARTING',
+      since: now,
+      until: now + this.#draw(version.latencies, 'start'),
+      fails,
+    };
     version.openRun = this.#openRun(version, units, now);
     return { Status: 'STARTING' };
   }
@@ -434,7 +453,7 @@ export class RekognitionEngine {
         `The project version ${version.versionName} is not running: its status is ${version.phase.status}.`,
       );
     }
-    version.phase = { status: 'STOPPING', since: now, until: now + this.#draw(version, 'stop') };
+    version.phase = { status: 'STOPPING', since: now, until: now + this.#draw(version.latencies, 'stop') };
     return { Status: 'STOPPING' };
   }
 
@@ -538,8 +557,8 @@ export class RekognitionEngine {
     delete version.openRun;
   }
 
-  #draw(version: VersionRecord, which: 'start' | 'stop'): number {
-    return Math.max(0, drawLatency(version.latencies[which] ?? this.#defaults[which], this.#latencyRandom));
+  #draw(latencies: RekognitionLatencies, which: 'start' | 'stop'): number {
+    return Math.max(0, drawLatency(latencies[which] ?? this.#defaults[which], this.#latencyRandom));
   }
 
   /** Draws only when a fault is configured, so a run without faults consumes no random numbers. */
@@ -604,17 +623,23 @@ export class RekognitionEngine {
     const project = this.#projects.get(spec.projectName) as ProjectRecord;
     const now = this.clock.now().getTime();
     const status = spec.status ?? 'TRAINING_COMPLETED';
+    const latencies = { ...spec.latencies };
     const version: VersionRecord = {
       projectName: spec.projectName,
       versionName: spec.versionName,
       // In the project's region and account: `…:project/NAME/version/VERSION/TIMESTAMP`.
       arn: `${project.arn.replace(/\/\d+$/, '')}/version/${spec.versionName}/${now}`,
       createdAt: now,
-      phase: { status, since: now },
-      latencies: { ...spec.latencies },
+      phase:
+        status === 'STARTING'
+          ? { status, since: now, until: now + this.#draw(latencies, 'start'), fails: false }
+          : status === 'STOPPING'
+            ? { status, since: now, until: now + this.#draw(latencies, 'stop') }
+            : { status, since: now },
+      latencies,
       failNextStarts: 0,
     };
-    if (status === 'RUNNING') {
+    if (holdingUnits.has(status)) {
       const units = {
         min: spec.minInferenceUnits ?? 1,
         ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),

@@ -1,3 +1,4 @@
+import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/emulator/clock.ts';
@@ -7,6 +8,7 @@ import {
   type RekognitionApiResponse,
   RekognitionEngine,
   type RekognitionEngineOptions,
+  type ProjectVersionStatus as Status,
   type VersionAddress,
 } from '../../../src/emulator/rekognition-engine.ts';
 
@@ -155,6 +157,70 @@ describe('hosting state machine on a virtual clock', () => {
     expect(arn).toBe(`arn:aws:rekognition:eu-central-1:210987654321:project/circuit-boards/version/v3/${at}`);
     expect(projectNameOfArn(projectArn)).toBe('circuit-boards');
   });
+});
+
+describe('every status of the service model', () => {
+  /** The service's own list, so a status added to the SDK shows up here. */
+  const statuses = Object.values(ProjectVersionStatus) as Status[];
+  const startable: readonly Status[] = ['TRAINING_COMPLETED', 'COPYING_COMPLETED', 'STOPPED', 'FAILED'];
+
+  it.each(statuses)('holds a version seeded %s and describes it so', (status) => {
+    // Prepare
+    const { engine, projectArn } = setup();
+
+    // Act
+    engine.seedModel({ ...board, status, minInferenceUnits: 2 });
+    const response = engine.handle(describeVersions(projectArn, { VersionNames: [board.versionName] }));
+
+    // Assess
+    expect(response.body).toMatchObject({ ProjectVersionDescriptions: [{ Status: status }] });
+  });
+
+  it.each([
+    ['STARTING', 'RUNNING'],
+    ['STOPPING', 'STOPPED'],
+  ] as const)('moves a version seeded %s on to %s, billing its units until then', (status, next) => {
+    // Prepare
+    const { clock, engine } = setup();
+    engine.seedModel({ ...board, status, minInferenceUnits: 2 });
+
+    // Act
+    const seeded = engine.model(board);
+    clock.advance(hour);
+
+    // Assess
+    expect(seeded).toMatchObject({ status, minInferenceUnits: 2, transitionDueAt: expect.any(Date) });
+    expect(statusOf(engine)).toBe(next);
+    expect(engine.ledger().runs).toEqual([expect.objectContaining({ minInferenceUnits: 2 })]);
+  });
+
+  it.each(startable)('accepts a start from %s', (status) => {
+    // Prepare
+    const { engine } = setup();
+    const { projectVersionArn } = engine.seedModel({ ...board, status });
+
+    // Act
+    const response = engine.handle(start(projectVersionArn));
+
+    // Assess
+    expect(response).toMatchObject({ httpStatus: 200, body: { Status: 'STARTING' } });
+  });
+
+  it.each(statuses.filter((status) => !startable.includes(status)))(
+    'refuses a start from %s as ResourceInUseException',
+    (status) => {
+      // Prepare
+      const { engine } = setup();
+      const { projectVersionArn } = engine.seedModel({ ...board, status });
+
+      // Act
+      const response = engine.handle(start(projectVersionArn));
+
+      // Assess
+      expect(errorTypeOf(response)).toBe('ResourceInUseException');
+      expect(statusOf(engine)).toBe(status);
+    },
+  );
 });
 
 describe('refusals', () => {
