@@ -292,9 +292,10 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
     case 'stopping':
       return result('wait', `${because}; still stopping, starts once stopped`);
     case 'updating':
-      return result('wait', `${because}; the service is updating the model`);
+      return result('wait', `${because}; ${updatingText(observed)}`);
     case 'missing': {
-      const note = 'the hosting service does not know this model';
+      // The adapter says why: not found, or a status that can never be started (expired, …).
+      const note = observed.message ?? 'the hosting service does not know this model';
       const failedRun = {
         ...closed(run, at, 'failed', note),
         errors: [
@@ -495,7 +496,7 @@ const decideOff = (input: DecisionInput, observed: Observation): Decision => {
       return {
         model,
         action: 'wait',
-        reason: `${because}; the service is updating the model, stop once it is done`,
+        reason: `${because}; ${updatingText(observed)}, stop once it is done if it runs`,
         writes: [],
       };
     case 'failed':
@@ -510,6 +511,9 @@ const decideOff = (input: DecisionInput, observed: Observation): Decision => {
     }
   }
 };
+
+const updatingText = (observed: Observation): string =>
+  observed.message ?? 'the service is updating the model';
 
 const unitsText = (units: { minInferenceUnits: number; maxInferenceUnits?: number | undefined }): string =>
   units.maxInferenceUnits === undefined

@@ -17,6 +17,7 @@ import {
   InvalidParameterException,
   LimitExceededException,
   type ProjectVersionDescription,
+  type ProjectVersionStatus,
   ProvisionedThroughputExceededException,
   type RekognitionClient,
   ResourceInUseException,
@@ -46,37 +47,53 @@ type RekognitionRef = Extract<ModelRef, { provider: 'rekognition' }>;
 const maxVersionNamesPerCall = 10;
 
 /**
- * What each Rekognition status means to the scheduler. A version that is training, failed training,
- * being copied or deleted, deprecated or expired cannot be started, so for the scheduler it is as
- * good as missing; the raw status and a message keep the difference visible.
+ * What the scheduler may do with a version in each status of the service model, and what it tells
+ * people about the ones it cannot start. Typed by the SDK's enum, so a status the SDK adds does not
+ * compile until it has a meaning here.
+ *
+ * - A trained, copied, stopped or failed version can be started (`stopped`, `failed`).
+ * - A training or a copy in progress ends in a version that can be started: the scheduler waits
+ *   (`updating`) instead of failing the run, so a copy finished just before a shift still serves it.
+ * - A failed training or copy, a deletion, a deprecated or an expired version can never be started:
+ *   for the scheduler it is as good as `missing`, and the run fails with an alert.
  */
-const stateOfStatus: Readonly<Record<string, ObservedState>> = {
-  TRAINING_COMPLETED: 'stopped',
-  STOPPED: 'stopped',
-  STARTING: 'starting',
-  RUNNING: 'hosted',
-  FAILED: 'failed',
-  STOPPING: 'stopping',
+const meaningOfStatus: Readonly<
+  Record<ProjectVersionStatus, { readonly state: ObservedState; readonly message?: string }>
+> = {
+  TRAINING_IN_PROGRESS: {
+    state: 'updating',
+    message: 'the model is still training; it can be started once training completes',
+  },
+  TRAINING_COMPLETED: { state: 'stopped' },
+  TRAINING_FAILED: { state: 'missing', message: 'the model failed training and cannot be started' },
+  STARTING: { state: 'starting' },
+  RUNNING: { state: 'hosted' },
+  FAILED: { state: 'failed' },
+  STOPPING: { state: 'stopping' },
+  STOPPED: { state: 'stopped' },
+  DELETING: { state: 'missing', message: 'the model is being deleted and cannot be started' },
+  COPYING_IN_PROGRESS: {
+    state: 'updating',
+    message: 'the model is being copied; it can be started once the copy completes',
+  },
+  COPYING_COMPLETED: { state: 'stopped' },
+  COPYING_FAILED: { state: 'missing', message: 'the model copy failed and cannot be started' },
+  DEPRECATED: { state: 'missing', message: 'the model version is deprecated and can no longer be started' },
+  EXPIRED: { state: 'missing', message: 'the model version has expired and can no longer be started' },
 };
 
-const unusableMessages: Readonly<Record<string, string>> = {
-  TRAINING_IN_PROGRESS: 'the model is still training and cannot be started yet',
-  TRAINING_FAILED: 'the model failed training and cannot be started',
-  DELETING: 'the model is being deleted',
-  COPYING_IN_PROGRESS: 'the model is being copied and cannot be started yet',
-  COPYING_COMPLETED: 'the model copy completed',
-  COPYING_FAILED: 'the model copy failed and cannot be started',
-  DEPRECATED: 'the model version is deprecated and can no longer be started',
-  EXPIRED: 'the model version has expired and can no longer be started',
-};
+const meaningOf = (status: string | undefined) =>
+  status !== undefined && Object.hasOwn(meaningOfStatus, status)
+    ? meaningOfStatus[status as ProjectVersionStatus]
+    : undefined;
 
 /**
- * Maps a Rekognition project version status to the scheduler's observed state. Any status not in the
- * table (training, copying, deleting, deprecated, expired, or one added later) is `missing`: the
+ * Maps a Rekognition project version status to the scheduler's observed state (see
+ * `meaningOfStatus`). A status this code does not know (one added after this SDK) is `missing`: the
  * scheduler must not act on it.
  */
 export const observedStateOfRekognitionStatus = (status: string | undefined): ObservedState =>
-  (status === undefined ? undefined : stateOfStatus[status]) ?? 'missing';
+  meaningOf(status)?.state ?? 'missing';
 
 /** Rekognition Custom Labels behind the `ModelHost` interface. */
 export class RekognitionModelHost implements ModelHost {
@@ -306,7 +323,7 @@ const notFoundMessage = (ref: RekognitionRef): string =>
 
 const observation = (ref: ModelRef, version: ProjectVersionDescription): Observation => {
   const status = version.Status;
-  const message = (status === undefined ? undefined : unusableMessages[status]) ?? version.StatusMessage;
+  const message = meaningOf(status)?.message ?? unknownStatusMessage(status) ?? version.StatusMessage;
   return {
     ref,
     state: observedStateOfRekognitionStatus(status),
@@ -318,6 +335,11 @@ const observation = (ref: ModelRef, version: ProjectVersionDescription): Observa
 };
 
 const missing = (ref: ModelRef, message: string): Observation => ({ ref, state: 'missing', message });
+
+const unknownStatusMessage = (status: string | undefined): string | undefined =>
+  status === undefined || meaningOf(status)
+    ? undefined
+    : `the status ${status} is unknown to the scheduler, which does not act on it`;
 
 const accepted = (rawStatus: string): Accepted => ({
   rawStatus,

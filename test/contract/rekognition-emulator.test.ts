@@ -7,6 +7,7 @@ import {
   DescribeProjectVersionsCommand,
   InvalidParameterException,
   LimitExceededException,
+  ProjectVersionStatus,
   type RekognitionClient,
   ResourceInUseException,
   ThrottlingException,
@@ -23,8 +24,16 @@ import {
   type RekognitionErrorType,
   type VersionAddress,
 } from '../../src/emulator/rekognition-engine.ts';
-import type { HostingErrorCode, ModelRef } from '../../src/hosting/model-host.ts';
-import { RekognitionModelHost } from '../../src/hosting/rekognition-model-host.ts';
+import {
+  type HostingErrorCode,
+  type ModelRef,
+  type ObservedState,
+  refKey,
+} from '../../src/hosting/model-host.ts';
+import {
+  observedStateOfRekognitionStatus,
+  RekognitionModelHost,
+} from '../../src/hosting/rekognition-model-host.ts';
 import { createRekognitionClient } from '../../src/platform/aws-clients.ts';
 import { describeModelHostContract, type HostOperation } from './model-host.contract.ts';
 
@@ -72,7 +81,7 @@ afterAll(async () => {
 const freshClient = (): RekognitionClient => createRekognitionClient();
 
 /** Seeds a version and returns the ref the scheduler would hold for it. */
-const seed = (projectName: string, versionName: string, status?: 'RUNNING' | 'TRAINING_IN_PROGRESS') => {
+const seed = (projectName: string, versionName: string, status?: ProjectVersionStatus) => {
   const version = emulator.seedModel({ projectName, versionName, ...(status ? { status } : {}) });
   const ref: ModelRef = { provider: 'rekognition', projectArn: version.projectArn, versionName };
   return { ref, version };
@@ -198,23 +207,6 @@ describe('RekognitionModelHost on the emulator: Rekognition specifics', () => {
     });
   });
 
-  it('maps training to missing with the raw status and a message saying why', async () => {
-    // Prepare
-    emulator.reset();
-    const { ref } = seed('lines', 'v1', 'TRAINING_IN_PROGRESS');
-    const host = new RekognitionModelHost(freshClient());
-
-    // Act
-    const observation = await host.observe(ref);
-
-    // Assess
-    expect(observation).toMatchObject({
-      state: 'missing',
-      rawStatus: 'TRAINING_IN_PROGRESS',
-      message: expect.stringContaining('training'),
-    });
-  });
-
   it('treats LimitExceeded as a quota: ServiceQuotaExceeded, not retryable', async () => {
     // Prepare
     emulator.reset();
@@ -276,4 +268,87 @@ describe('RekognitionModelHost on the emulator: Rekognition specifics', () => {
       runs: [{ outcome: 'stopped', minInferenceUnits: 2, maxInferenceUnits: 3 }],
     });
   });
+});
+
+/**
+ * What the scheduler may do with a version in each status of the service model: the observed state
+ * it decides on, and whether the service takes a start. Typed by the SDK's own enum, so a status the
+ * SDK adds is a type error here until it has a meaning.
+ */
+const meaningOf: Readonly<Record<ProjectVersionStatus, { state: ObservedState; startable: boolean }>> = {
+  TRAINING_IN_PROGRESS: { state: 'updating', startable: false },
+  TRAINING_COMPLETED: { state: 'stopped', startable: true },
+  TRAINING_FAILED: { state: 'missing', startable: false },
+  STARTING: { state: 'starting', startable: false },
+  RUNNING: { state: 'hosted', startable: false },
+  FAILED: { state: 'failed', startable: true },
+  STOPPING: { state: 'stopping', startable: false },
+  STOPPED: { state: 'stopped', startable: true },
+  DELETING: { state: 'missing', startable: false },
+  COPYING_IN_PROGRESS: { state: 'updating', startable: false },
+  COPYING_COMPLETED: { state: 'stopped', startable: true },
+  COPYING_FAILED: { state: 'missing', startable: false },
+  DEPRECATED: { state: 'missing', startable: false },
+  EXPIRED: { state: 'missing', startable: false },
+};
+
+describe('RekognitionModelHost on the emulator: every status of the service model', () => {
+  it('gives every status of the SDK a meaning', () => {
+    expect(Object.keys(meaningOf).sort()).toEqual(Object.values(ProjectVersionStatus).sort());
+  });
+
+  it.each(Object.values(ProjectVersionStatus))('observes %s as the scheduler means it', async (status) => {
+    // Prepare
+    emulator.reset();
+    const { ref } = seed('lines', 'v1', status);
+    const host = new RekognitionModelHost(freshClient());
+    const { state, startable } = meaningOf[status];
+
+    // Act
+    const one = await host.observe(ref);
+    const many = (await host.observeMany([ref])).get(refKey(ref));
+    const started = await host.start(ref, { minInferenceUnits: 1, clientToken: 'x' }).catch((error) => error);
+
+    // Assess: the raw status stays visible, with a message saying what it means
+    expect(one).toMatchObject({ state, rawStatus: status, message: expect.any(String) });
+    expect(many).toEqual(one);
+    if (startable) expect(started).toMatchObject({ state: 'starting' });
+    else expect(started).toMatchObject({ name: 'HostingError', code: 'Conflict' });
+  });
+
+  it('treats a status it does not know as missing, so the scheduler does not act on it', () => {
+    expect(observedStateOfRekognitionStatus('SOMETHING_NEW')).toBe('missing');
+    expect(observedStateOfRekognitionStatus('toString')).toBe('missing');
+    expect(observedStateOfRekognitionStatus(undefined)).toBe('missing');
+  });
+
+  it.each(['TRAINING_IN_PROGRESS', 'COPYING_IN_PROGRESS'] as const)(
+    'says of a version in %s that it can be started once that is done',
+    async (status) => {
+      // Prepare
+      emulator.reset();
+      const { ref } = seed('lines', 'v1', status);
+
+      // Act
+      const observation = await new RekognitionModelHost(freshClient()).observe(ref);
+
+      // Assess
+      expect(observation.message).toMatch(/started once/);
+    },
+  );
+
+  it.each(['TRAINING_FAILED', 'DELETING', 'COPYING_FAILED', 'DEPRECATED', 'EXPIRED'] as const)(
+    'says of a version in %s that it can never be started',
+    async (status) => {
+      // Prepare
+      emulator.reset();
+      const { ref } = seed('lines', 'v1', status);
+
+      // Act
+      const observation = await new RekognitionModelHost(freshClient()).observe(ref);
+
+      // Assess
+      expect(observation.message).toMatch(/can(not| no longer) be started/);
+    },
+  );
 });

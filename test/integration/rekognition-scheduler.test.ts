@@ -175,4 +175,29 @@ describe('the scheduler with a Rekognition Custom Labels model (DynamoDB Local +
       starts: [expect.objectContaining({ attempt: 1, acceptedAt: friday('05:45').toISOString() })],
     });
   });
+
+  it('waits for a version still being copied, then starts the finished copy within the lead', async () => {
+    // Prepare: the version is copied in from another account shortly before the shift
+    const { local, rekognition } = await setUp(friday('05:30'));
+    const copy = { projectName: 'label-line', projectArn, versionName };
+    rekognition.seedModel({ ...copy, status: 'COPYING_IN_PROGRESS' });
+    // Act
+    local.clock.set(friday('05:40'));
+    const copying = await reconcile(local.deps, { at: friday('05:40') });
+    local.clock.set(friday('05:45'));
+    rekognition.seedModel({ ...copy, status: 'COPYING_COMPLETED' });
+    const copied = await reconcile(local.deps, { at: friday('05:45') });
+    // Assess
+    expect(copying.outcomes).toEqual([
+      expect.objectContaining({
+        observed: 'updating',
+        action: 'wait',
+        reason: expect.stringContaining('copied'),
+      }),
+    ]);
+    expect(copying.outcomes[0]?.alert).toBeUndefined();
+    expect(copied.outcomes).toEqual([expect.objectContaining({ action: 'start', result: 'sent' })]);
+    expect(accepted(rekognition, 'StartProjectVersion')).toHaveLength(1);
+    expect(rekognition.model(copy)).toMatchObject({ status: 'STARTING', minInferenceUnits: 2 });
+  });
 });

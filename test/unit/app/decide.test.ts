@@ -188,6 +188,25 @@ describe('decide: starting a wanted run', () => {
     });
   });
 
+  it('fails the run with the reason the service gives when the model can never be started', () => {
+    const why = 'the model version has expired and can no longer be started';
+    const decision = decide(input({ observed: observed('missing', why) }));
+    expect(decision.alert).toBe(true);
+    expect(decision.reason).toContain(why);
+    expect(decision.writes[0]).toMatchObject({ outcome: 'failed', note: why });
+  });
+
+  it('waits for a copy in progress without failing the run, and says so', () => {
+    const why = 'the model is being copied; it can be started once the copy completes';
+    const on = decide(input({ observed: observed('updating', why) }));
+    const offDecision = decide(input({ desired: off, observed: observed('updating', why) }));
+    for (const decision of [on, offDecision]) {
+      expect(decision).toMatchObject({ action: 'wait', writes: [] });
+      expect(decision.reason).toContain(why);
+      expect(decision.alert).toBeUndefined();
+    }
+  });
+
   it('waits without writing when the model cannot be observed', () => {
     const decision = decide(input({ observed: new HostingError('Throttling', 'slow down') }));
     expect(decision).toMatchObject({ action: 'wait', writes: [] });
