@@ -217,7 +217,9 @@ const reconcileWithin = async (
   work: (signal: { signal?: AbortSignal }, progress: Progress) => Promise<ModelOutcome>,
 ): Promise<ModelOutcome> => {
   const seen = observed instanceof Error ? ('unknown' as const) : observed.state;
-  const outOfTime = `out of time: its share of the pass (${Math.max(0, Math.round(ms))} ms) ran out`;
+  const outOfTime = Number.isFinite(ms)
+    ? `out of time: its share of the pass (${Math.max(0, Math.round(ms))} ms) ran out`
+    : 'out of time: the pass was aborted';
   const progress: Progress = {};
   const deferred = (why: string): ModelOutcome => {
     const { decided } = progress;
