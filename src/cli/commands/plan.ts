@@ -3,26 +3,29 @@ import { Temporal } from 'temporal-polyfill';
 import { activeOverrides } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
 import { UsageError } from '../../platform/errors.ts';
-import type { SchedulerConfig } from '../../schedule/config.ts';
+import type { ResolvedModel, SchedulerConfig } from '../../schedule/config.ts';
 import { resolvedModel } from '../../schedule/config.ts';
 import type { Plan } from '../../schedule/plan.ts';
 import { planBetween } from '../../schedule/plan.ts';
 import type { Action, Run } from '../../schedule/runs.ts';
 import type { Window } from '../../schedule/windows.ts';
-import { instantOfLocal, localDateOf, localHhmm } from '../../schedule/zoned.ts';
+import { localDateOf } from '../../schedule/zoned.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
-import type { BarCell, Paint } from '../render.ts';
+import type { BarCell, Paint, ZoneClock } from '../render.ts';
 import {
   barSlotMinutes,
-  dayBar,
   dayBarRuler,
-  formatInZone,
+  formatOnClock,
   formatUsd,
   formatUtc,
+  hhmmOnClock,
+  localDay,
   painter,
   renderTable,
   roundTo,
+  slotBar,
+  zoneClock,
 } from '../render.ts';
 
 interface PlanOptions {
@@ -108,51 +111,166 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** `#` in a shift, `=` hosted outside a shift (the lead, or a bridged gap), `.` not hosted, blank outside the range. */
-const planCell =
-  (windows: readonly Window[], runs: readonly Run[], plan: Plan) =>
-  (t: number): BarCell => {
-    const inside = (span: { start: Date; end: Date }) => span.start.getTime() <= t && t < span.end.getTime();
-    if (t < plan.from.getTime() || t >= plan.to.getTime()) return { char: ' ' };
-    if (windows.some(inside)) return { char: '#', colour: 'green' };
-    if (runs.some((run) => run.startAt.getTime() <= t && t < run.end.getTime()))
-      return { char: '=', colour: 'yellow' };
-    return { char: '.', colour: 'dim' };
-  };
+/** A span of instants, [start, end) in epoch milliseconds. */
+type Span = readonly [start: number, end: number];
 
-const renderTimeline = (config: SchedulerConfig, plan: Plan, paint: Paint): string[] => {
+/** The sorted, disjoint spans covering what `spans` cover, so a lookup is a binary search. */
+const unionOf = (spans: readonly Span[]): Span[] => {
+  const merged: [number, number][] = [];
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (end <= start) continue;
+    const last = merged.at(-1);
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+};
+
+/** Whether `t` falls in one of the sorted, disjoint `spans`. */
+const covers = (spans: readonly Span[], t: number): boolean => {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((spans[middle]?.[1] ?? 0) <= t) low = middle + 1;
+    else high = middle;
+  }
+  const span = spans[low];
+  return span !== undefined && span[0] <= t;
+};
+
+const OUT_OF_RANGE: BarCell = { char: ' ' };
+const IN_SHIFT: BarCell = { char: '#', colour: 'green' };
+const HOSTED_OUTSIDE_SHIFT: BarCell = { char: '=', colour: 'yellow' };
+const NOT_HOSTED: BarCell = { char: '.', colour: 'dim' };
+
+/** `#` in a shift, `=` hosted outside a shift (the lead, or a bridged gap), `.` not hosted, blank outside the range. */
+const planCell = (shifts: readonly Span[], hosted: readonly Span[], plan: Plan) => {
+  const from = plan.from.getTime();
+  const to = plan.to.getTime();
+  return (t: number): BarCell => {
+    if (t < from || t >= to) return OUT_OF_RANGE;
+    if (covers(shifts, t)) return IN_SHIFT;
+    if (covers(hosted, t)) return HOSTED_OUTSIDE_SHIFT;
+    return NOT_HOSTED;
+  };
+};
+
+/** A local day of the timeline, the same for every model in its zone. */
+interface TimelineDay {
+  readonly date: string;
+  readonly label: string;
+  readonly slots: readonly number[];
+  readonly hours: number;
+}
+
+/** The local days of a zone that [from, to) touches, each with its bar slots and length. */
+const timelineDays = (plan: Plan, clock: ZoneClock): TimelineDay[] => {
+  const days: TimelineDay[] = [];
+  const last = localDateOf(new Date(plan.to.getTime() - 1), clock.timeZone);
+  for (
+    let date = localDateOf(plan.from, clock.timeZone);
+    Temporal.PlainDate.compare(date, last) <= 0;
+    date = date.add({ days: 1 })
+  ) {
+    const text = date.toString();
+    days.push({ date: text, label: `${WEEKDAYS[date.dayOfWeek - 1]} ${text}`, ...localDay(date, clock) });
+  }
+  return days;
+};
+
+/** `items` by model, each model's in their order in `items`. */
+const byModel = <T extends { model: string }>(items: readonly T[]): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.model);
+    if (group === undefined) groups.set(item.model, [item]);
+    else group.push(item);
+  }
+  return groups;
+};
+
+/** The windows by the local date they start on, in their order in `windows`. */
+const byLocalDate = (windows: readonly Window[]): Map<string, Window[]> => {
+  const groups = new Map<string, Window[]>();
+  for (const window of windows) {
+    const group = groups.get(window.localDate);
+    if (group === undefined) groups.set(window.localDate, [window]);
+    else group.push(window);
+  }
+  return groups;
+};
+
+/** One {@link ZoneClock} per zone, for the whole rendering. */
+const clocks = () => {
+  const byZone = new Map<string, ZoneClock>();
+  return (timeZone: string): ZoneClock => {
+    let clock = byZone.get(timeZone);
+    if (clock === undefined) {
+      clock = zoneClock(timeZone);
+      byZone.set(timeZone, clock);
+    }
+    return clock;
+  };
+};
+
+/** One resolution per model, however many rows and days name it. */
+const modelResolver = (config: SchedulerConfig) => {
+  const resolved = new Map<string, ResolvedModel>();
+  return (id: string): ResolvedModel => {
+    let model = resolved.get(id);
+    if (model === undefined) {
+      model = resolvedModel(config, id);
+      resolved.set(id, model);
+    }
+    return model;
+  };
+};
+
+// Every model × day × slot is drawn, so the work per cell must not grow with the plan: a zone's
+// days are converted once for all its models, and a cell is a binary search in merged spans.
+const renderTimeline = (
+  plan: Plan,
+  paint: Paint,
+  resolve: (id: string) => ResolvedModel,
+  clockOf: (timeZone: string) => ZoneClock,
+): string[] => {
   const lines: string[] = [];
+  const windowsOf = byModel(plan.windows);
+  const runsOf = byModel(plan.runs);
+  const daysOf = new Map<string, TimelineDay[]>();
   for (const { model } of plan.models) {
-    const resolved = resolvedModel(config, model);
+    const resolved = resolve(model);
     const tz = resolved.timezone;
-    const windows = plan.windows.filter((w) => w.model === model);
-    const runs = plan.runs.filter((r) => r.model === model);
+    const windows = windowsOf.get(model) ?? [];
+    const startedOn = byLocalDate(windows);
+    const cellAt = planCell(
+      unionOf(windows.map((w) => [w.start.getTime(), w.end.getTime()])),
+      unionOf((runsOf.get(model) ?? []).map((run) => [run.startAt.getTime(), run.end.getTime()])),
+      plan,
+    );
+    const clock = clockOf(tz);
+    let days = daysOf.get(tz);
+    if (days === undefined) {
+      days = timelineDays(plan, clock);
+      daysOf.set(tz, days);
+    }
     lines.push(
       '',
       paint('bold', `${model}`) +
         `  schedule ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes} min, unitChange ${resolved.unitChange}`,
       `${' '.repeat(16)}${paint('dim', dayBarRuler())}`,
     );
-    const last = localDateOf(new Date(plan.to.getTime() - 1), tz);
-    for (
-      let date = localDateOf(plan.from, tz);
-      Temporal.PlainDate.compare(date, last) <= 0;
-      date = date.add({ days: 1 })
-    ) {
-      const label = `${WEEKDAYS[date.dayOfWeek - 1]} ${date.toString()}`;
-      const hours =
-        (instantOfLocal(date.add({ days: 1 }), 0, tz).getTime() - instantOfLocal(date, 0, tz).getTime()) /
-        3_600_000;
-      const started = windows.filter((w) => w.localDate === date.toString());
-      const shifts = started.map(
-        (w) => `${w.shift} ${localHhmm(w.start, tz)}–${localHhmm(w.end, tz)} (${units(w)})`,
+    for (const day of days) {
+      const shifts = (startedOn.get(day.date) ?? []).map(
+        (w) => `${w.shift} ${hhmmOnClock(w.start, clock)}–${hhmmOnClock(w.end, clock)} (${units(w)})`,
       );
       const extras = [
-        ...(resolved.closedDates.has(date.toString()) ? [paint('red', 'closed')] : []),
-        ...(hours === 24 ? [] : [paint('cyan', `${hours} h day: clocks change`)]),
+        ...(resolved.closedDates.has(day.date) ? [paint('red', 'closed')] : []),
+        ...(day.hours === 24 ? [] : [paint('cyan', `${day.hours} h day: clocks change`)]),
       ];
       lines.push(
-        `${label}  ${dayBar(date, tz, planCell(windows, runs, plan), paint)}  ${[...shifts, ...extras].join(', ')}`.trimEnd(),
+        `${day.label}  ${slotBar(day.slots, cellAt, paint)}  ${[...shifts, ...extras].join(', ')}`.trimEnd(),
       );
     }
   }
@@ -189,14 +307,16 @@ export const renderPlan = (
   paint: Paint,
   budgets: readonly BudgetProjection[] = [],
 ): string => {
+  const resolve = modelResolver(config);
+  const clockOf = clocks();
   const lines: string[] = [`Plan ${plan.from.toISOString()} → ${plan.to.toISOString()}`, ''];
   if (plan.actions.length === 0) {
     lines.push('No start or stop actions in this range.');
   } else {
     const rows = plan.actions.map((action) => {
-      const tz = resolvedModel(config, action.model).timezone;
+      const clock = clockOf(resolve(action.model).timezone);
       return [
-        formatInZone(action.at, tz),
+        formatOnClock(action.at, clock),
         formatUtc(action.at),
         action.model,
         paint(action.action === 'start' ? 'green' : 'red', action.action),
@@ -215,7 +335,8 @@ export const renderPlan = (
     '',
     `Timeline (local time, one character = ${barSlotMinutes} min; # shift, = hosted ahead of or between shifts, . off)`,
   );
-  lines.push(...renderTimeline(config, plan, paint));
+  // A loop, not push(...rows): a long plan has more rows than a call takes arguments.
+  for (const line of renderTimeline(plan, paint, resolve, clockOf)) lines.push(line);
   lines.push(
     '',
     'Projected (minimum units from each start action to the stop; auto-scaling above it not included)',

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { barSlotMinutes, daySlots, renderTable } from '../../../src/cli/render.ts';
+import {
+  barSlotMinutes,
+  formatInZone,
+  formatOnClock,
+  hhmmOnClock,
+  localDay,
+  renderTable,
+  zoneClock,
+} from '../../../src/cli/render.ts';
+import { instantOfLocal, localHhmm } from '../../../src/schedule/zoned.ts';
 
 /** The definition of a slot: the middle of its wall-clock quarter hour, by the 'compatible' rule. */
 const slotsByDefinition = (date: Temporal.PlainDate, timeZone: string): number[] =>
@@ -30,24 +39,70 @@ const zones = [
   'UTC',
 ];
 
-describe('daySlots', () => {
-  it('gives each slot the instant its wall-clock middle has, on the days around every clock change', () => {
+/** The length of a local day by definition: from its midnight to the next, by the 'compatible' rule. */
+const hoursByDefinition = (date: Temporal.PlainDate, timeZone: string): number =>
+  (instantOfLocal(date.add({ days: 1 }), 0, timeZone).getTime() -
+    instantOfLocal(date, 0, timeZone).getTime()) /
+  3_600_000;
+
+/** Random instants 1990–2040, and the next clock change after each in a zone (or the instant itself). */
+const nearChange = (timeZone: string, epochMs: number): Temporal.ZonedDateTime => {
+  const near = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
+  return near.getTimeZoneTransition('next') ?? near;
+};
+
+const instants = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) });
+
+describe('localDay', () => {
+  it('gives each slot the instant its wall-clock middle has, and the day its length, around every clock change', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
-        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
-        fc.integer({ min: -1, max: 1 }),
-        (timeZone, epochMs, dayOffset) => {
-          // Prepare: the local day of the next clock change after a random instant, or the one beside it.
-          const near = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
-          const change = near.getTimeZoneTransition('next') ?? near;
-          const date = change.toPlainDate().add({ days: dayOffset });
+        instants,
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 7 }),
+        (timeZone, epochMs, dayOffsets) => {
+          // Prepare: days near the next clock change after a random instant, asked of one clock in any order.
+          const change = nearChange(timeZone, epochMs).toPlainDate();
+          const clock = zoneClock(timeZone);
 
-          // Act
-          const slots = daySlots(date, timeZone);
+          for (const offset of dayOffsets) {
+            const date = change.add({ days: offset });
 
-          // Assess
-          expect(slots).toEqual(slotsByDefinition(date, timeZone));
+            // Act
+            const day = localDay(date, clock);
+
+            // Assess
+            expect(day.slots).toEqual(slotsByDefinition(date, timeZone));
+            expect(day.hours).toBe(hoursByDefinition(date, timeZone));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('formatOnClock and hhmmOnClock', () => {
+  it('write what formatInZone and localHhmm write, for instants around clock changes in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones, 'Europe/Amsterdam', 'Africa/Monrovia', 'America/Sao_Paulo'),
+        fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.array(fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }), { minLength: 1, maxLength: 12 }),
+        (timeZone, epochMs, shifts) => {
+          // Prepare
+          const change = nearChange(timeZone, epochMs).epochMilliseconds;
+          const clock = zoneClock(timeZone);
+
+          for (const shift of shifts) {
+            const instant = new Date(change + shift);
+
+            // Act
+            const written = [formatOnClock(instant, clock), hhmmOnClock(instant, clock)];
+
+            // Assess
+            expect(written).toEqual([formatInZone(instant, timeZone), localHhmm(instant, timeZone)]);
+          }
         },
       ),
       { numRuns: 300 },
