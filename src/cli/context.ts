@@ -4,6 +4,7 @@ import { type AppDeps, depsFromEnv } from '../app/deps.ts';
 import { PassError } from '../app/reconcile.ts';
 import { UsageError } from '../platform/errors.ts';
 import { parseConfigText, type SchedulerConfig } from '../schedule/config.ts';
+import { EARLIEST_INSTANT, isSupportedInstant, LATEST_INSTANT } from '../schedule/zoned.ts';
 import type { CliIo } from './io.ts';
 
 /** A failure at run time (exit status 1) with advice on what to do next. */
@@ -19,25 +20,54 @@ export const parseInstantOption = (flag: string, value: string | undefined, fall
       `${flag} ISO is required: an instant such as 2027-03-26T00:00:00Z or 2027-03-26T06:00+01:00`,
     );
   }
+  let instant: Date;
   try {
-    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+    instant = new Date(Temporal.Instant.from(value).epochMilliseconds);
   } catch {
     throw new UsageError(
       `${flag} ${JSON.stringify(value)} is not an ISO 8601 instant; give a date and time with Z or an offset, ` +
         'e.g. 2027-03-26T00:00:00Z or 2027-03-26T06:00+01:00',
     );
   }
+  if (!isSupportedInstant(instant)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} is outside the years 0001–9999 the scheduler plans in ` +
+        `(${EARLIEST_INSTANT.toISOString()} to ${LATEST_INSTANT.toISOString()})`,
+    );
+  }
+  return instant;
 };
 
-/** Reads and validates a shifts.yml; a missing file is a usage error, a bad one a validation error. */
+/**
+ * Error codes that say the path itself is wrong (missing, not a file, through a file, too long,
+ * not allowed, a symbolic-link loop): a usage error. Anything else (EIO, EMFILE, …) is a failure
+ * at run time.
+ */
+const BAD_PATH_CODES: ReadonlySet<string> = new Set([
+  'ENOENT',
+  'EISDIR',
+  'ENOTDIR',
+  'ENAMETOOLONG',
+  'EACCES',
+  'EPERM',
+  'ELOOP',
+]);
+
+/**
+ * Reads and validates a shifts.yml.
+ *
+ * @throws UsageError when the path cannot name a readable file; ValidationError when the file is bad
+ */
 export const readConfigFile = (file: string): SchedulerConfig => {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      throw new UsageError(`cannot read ${file} (${code}); give -f the path of a shifts.yml`);
+    if (code !== undefined && BAD_PATH_CODES.has(code)) {
+      throw new UsageError(`cannot read ${file} (${code}); give -f the path of a shifts.yml`, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -43,6 +43,18 @@ export const isIsoDate = (text: string): boolean => {
   }
 };
 
+/**
+ * The first and last instant the scheduler takes: the years 0001–9999, which ISO 8601 writes with
+ * four digits. The engine looks days around an instant; at JavaScript's own limits (±273,790 years)
+ * that arithmetic would leave the range of a Date.
+ */
+export const EARLIEST_INSTANT = new Date('0001-01-01T00:00:00.000Z');
+export const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
+
+/** Whether `instant` lies in [{@link EARLIEST_INSTANT}, {@link LATEST_INSTANT}]. */
+export const isSupportedInstant = (instant: Date): boolean =>
+  instant.getTime() >= EARLIEST_INSTANT.getTime() && instant.getTime() <= LATEST_INSTANT.getTime();
+
 /** The instant of local `date` at `minutes` after midnight in `timeZone`, by the 'compatible' rule. */
 export const instantOfLocal = (date: Temporal.PlainDate, minutes: number, timeZone: string): Date => {
   const wall = date.toPlainDateTime({ hour: Math.floor(minutes / 60), minute: minutes % 60 });
