@@ -1,8 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import type { SchedulerConfig, Shift } from './config.ts';
-import { resolvedModel, scheduleTimeZone } from './config.ts';
+import { resolvedModel, schedulerNameText, scheduleTimeZone } from './config.ts';
 import type { IsoWeekday } from './days.ts';
 import { parseDays } from './days.ts';
+import { windowsBetween } from './windows.ts';
 import { hhmmOfMinutes, instantOfLocal, localDateOf, localTimeExists, minutesOfHhmm } from './zoned.ts';
 
 /**
@@ -114,7 +115,7 @@ const shortHash = (text: string): string => {
 };
 
 const entryName = (base: string, identity: string, forceHash: boolean): string => {
-  const clean = base.replace(/[^0-9a-zA-Z\-_.]/g, '-');
+  const clean = schedulerNameText(base);
   if (!forceHash && clean.length <= 64) return clean;
   return `${clean.slice(0, 55)}-${shortHash(identity)}`;
 };
@@ -292,12 +293,45 @@ export const firingsBetween = (config: SchedulerConfig, from: Date, to: Date): S
 
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const DAY_MS = 86_400_000;
+
 /**
- * The firings in [from, to) whose local time does not exist (a spring-forward gap). EventBridge
- * Scheduler skips them; the reconcile tick performs them at the instant the engine gives (the time
- * moved forward by the gap).
+ * Whether the engine has the shift occurrence a firing stands for: for a start, one of the entry's
+ * shifts starting on the local date the lead leads up to; for a stop, one ending on the firing's
+ * local date. A closed day, or a shift the spring-forward gap drops (its end not after its start),
+ * has none, so the tick performs nothing there.
+ */
+const performedByEngine = (config: SchedulerConfig, firing: SchedulerFiring): boolean => {
+  const { entry } = firing;
+  const lead = entry.leadMinutes ?? 0;
+  const date = Temporal.PlainDate.from(firing.localDate);
+  const shiftDate =
+    entry.kind === 'start'
+      ? date
+          .add({ days: Math.floor(((minutesOfHhmm(entry.localTime) ?? 0) + lead) / MINUTES_PER_DAY) })
+          .toString()
+      : undefined;
+  const around = {
+    from: new Date(firing.at.getTime() - 2 * DAY_MS),
+    to: new Date(firing.at.getTime() + lead * 60_000 + 2 * DAY_MS),
+  };
+  return entry.models.some((model) =>
+    windowsBetween(config, around.from, around.to, { model }).some(
+      (window) =>
+        entry.shifts.includes(window.shift) &&
+        (shiftDate === undefined
+          ? localDateOf(window.end, entry.timezone).toString() === firing.localDate
+          : window.localDate === shiftDate),
+    ),
+  );
+};
+
+/**
+ * The firings in [from, to) whose local time does not exist (a spring-forward gap) and that stand
+ * for a start or stop the engine performs. EventBridge Scheduler skips them; the reconcile tick
+ * performs them at the instant the engine gives (the time moved forward by the gap).
  */
 export const springForwardSkips = (config: SchedulerConfig, from: Date, to: Date): SpringForwardSkip[] =>
   firingsBetween(config, from, to)
-    .filter((firing) => firing.skipped)
+    .filter((firing) => firing.skipped && performedByEngine(config, firing))
     .map(({ entry, localDate, at }) => ({ entry, localDate, at }));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../../src/schedule/config.ts';
+import { parseConfigText, schedulerNameText } from '../../../src/schedule/config.ts';
 import { firingsBetween, schedulerEntries, springForwardSkips } from '../../../src/schedule/eventbridge.ts';
+import { planBetween } from '../../../src/schedule/plan.ts';
 import { at, scenario } from './builders.ts';
 
 const pick = (entries: ReturnType<typeof schedulerEntries>) =>
@@ -134,5 +135,85 @@ describe('firingsBetween', () => {
       ['start', '2026-03-08', '2026-03-08T07:30:00.000Z', true],
       ['stop', '2026-03-08', '2026-03-08T13:00:00.000Z', false],
     ]);
+  });
+});
+
+describe('springForwardSkips only for what the tick performs', () => {
+  it('gives no skip for a shift the spring-forward gap drops (its end is not after its start)', () => {
+    // Prepare: 02:30 becomes 03:30 on 2027-03-28 in Berlin, after the 03:00 end.
+    const config = scenario({
+      timezone: 'Europe/Berlin',
+      shifts: [{ name: 'gap', days: 'sun', start: '02:30', end: '03:00', minInferenceUnits: 1 }],
+    });
+
+    // Act
+    const skips = springForwardSkips(config, at('2027-03-27T00:00:00Z'), at('2027-03-29T00:00:00Z'));
+    const plan = planBetween(config, at('2027-03-27T00:00:00Z'), at('2027-03-29T00:00:00Z'));
+
+    // Assess
+    expect(skips).toEqual([]);
+    expect(plan.windows).toEqual([]);
+    expect(plan.notes.filter((note) => note.includes('spring forward'))).toEqual([]);
+  });
+
+  it('gives no skip on a closed day, and keeps the skip of a shift the gap only moves', () => {
+    // Prepare
+    const shifts = [{ name: 'early', days: 'sun', start: '02:30', end: '06:00', minInferenceUnits: 1 }];
+    const closed = scenario({ timezone: 'Europe/Berlin', shifts, closed: ['2027-03-28'] });
+    const open = scenario({ timezone: 'Europe/Berlin', shifts });
+    const from = at('2027-03-27T00:00:00Z');
+    const to = at('2027-03-29T00:00:00Z');
+
+    // Act
+    const whenClosed = springForwardSkips(closed, from, to);
+    const whenOpen = springForwardSkips(open, from, to);
+
+    // Assess
+    expect(whenClosed).toEqual([]);
+    expect(whenOpen.map((skip) => [skip.entry.kind, skip.localDate, skip.at.toISOString()])).toEqual([
+      ['start', '2027-03-28', '2027-03-28T01:30:00.000Z'],
+    ]);
+  });
+
+  it('keeps the skip of a lead that reaches into the gap from a shift after it', () => {
+    // Prepare: 03:10 minus a 40-minute lead is 02:30, which does not exist that Sunday.
+    const config = scenario({
+      timezone: 'Europe/Berlin',
+      leadMinutes: 40,
+      shifts: [{ name: 'early', days: 'sun', start: '03:10', end: '06:00', minInferenceUnits: 1 }],
+    });
+
+    // Act
+    const skips = springForwardSkips(config, at('2027-03-27T00:00:00Z'), at('2027-03-29T00:00:00Z'));
+
+    // Assess
+    expect(skips.map((skip) => [skip.entry.kind, skip.localDate])).toEqual([['start', '2027-03-28']]);
+  });
+});
+
+describe('entry names', () => {
+  it('replaces the characters EventBridge Scheduler refuses by the rule the schema checks collisions with', () => {
+    // Prepare
+    const config = scenario({
+      timezone: 'Europe/Berlin',
+      shifts: [{ name: 'early', days: 'mon', start: '06:00', end: '14:00', minInferenceUnits: 1 }],
+    });
+    const plant = config.schedules.plant;
+    if (!plant) throw new Error('scenario without its schedule');
+    const renamed = {
+      ...config,
+      schedules: { 'hall 1/ä': plant },
+      models: config.models.map((m) => ({ ...m, schedule: 'hall 1/ä' })),
+    };
+
+    // Act
+    const names = schedulerEntries(renamed).map((entry) => entry.name);
+
+    // Assess
+    expect(names).toEqual([
+      `${schedulerNameText('hall 1/ä')}-start-0600-MON`,
+      `${schedulerNameText('hall 1/ä')}-stop-1400-MON`,
+    ]);
+    for (const name of names) expect(name).toMatch(/^[0-9a-zA-Z\-_.]{1,64}$/);
   });
 });
