@@ -260,7 +260,10 @@ export const configSchema = z.strictObject({
   defaults: defaultsSchema.prefault({}),
   calendars: z.record(z.string(), calendarSchema).default({}),
   schedules: z.record(z.string(), scheduleSchema),
-  models: z.array(modelSchema),
+  // Packaging grants the functions exactly the file's models; with none there is nothing to grant.
+  models: z
+    .array(modelSchema)
+    .min(1, { error: 'no model, so there is nothing for the functions to start or stop' }),
 });
 
 export type SchedulerConfig = z.infer<typeof configSchema>;

@@ -297,7 +297,10 @@ describe('YAML aliases', () => {
         `      - {name: early, days: mon-fri, start: "06:00", end: "14:00", minInferenceUnits: 1}`,
       );
     }
-    lines.push('models: []');
+    lines.push(
+      'models:',
+      '  - {id: m, provider: lookoutvision, projectName: p, modelVersion: "1", schedule: s149}',
+    );
 
     // Act
     const config = parseConfigText(lines.join('\n'), 'shifts.yml');
