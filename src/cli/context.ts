@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
 import { type AppDeps, depsFromEnv } from '../app/deps.ts';
 import { PassError } from '../app/reconcile.ts';
-import { UsageError } from '../platform/errors.ts';
+import { badPathCodeOf, UsageError } from '../platform/errors.ts';
 import { parseConfigText, type SchedulerConfig } from '../schedule/config.ts';
 import { EARLIEST_INSTANT, isSupportedInstant, LATEST_INSTANT } from '../schedule/zoned.ts';
 import type { CliIo } from './io.ts';
@@ -39,21 +39,6 @@ export const parseInstantOption = (flag: string, value: string | undefined, fall
 };
 
 /**
- * Error codes that say the path itself is wrong (missing, not a file, through a file, too long,
- * not allowed, a symbolic-link loop): a usage error. Anything else (EIO, EMFILE, …) is a failure
- * at run time.
- */
-const BAD_PATH_CODES: ReadonlySet<string> = new Set([
-  'ENOENT',
-  'EISDIR',
-  'ENOTDIR',
-  'ENAMETOOLONG',
-  'EACCES',
-  'EPERM',
-  'ELOOP',
-]);
-
-/**
  * Reads and validates a shifts.yml.
  *
  * @throws UsageError when the path cannot name a readable file; ValidationError when the file is bad
@@ -63,8 +48,8 @@ export const readConfigFile = (file: string): SchedulerConfig => {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== undefined && BAD_PATH_CODES.has(code)) {
+    const code = badPathCodeOf(error);
+    if (code !== undefined) {
       throw new UsageError(`cannot read ${file} (${code}); give -f the path of a shifts.yml`, {
         cause: error,
       });
