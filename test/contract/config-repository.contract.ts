@@ -7,12 +7,15 @@ import { interfaceExample } from '../support/builders.ts';
 export const manyModels = (count: number): SchedulerConfig => {
   const example = interfaceExample();
   const [first] = example.models;
-  if (!first) throw new Error('the example has models');
+  if (first?.provider !== 'lookoutvision')
+    throw new Error('the example starts with a Lookout for Vision model');
   return {
     ...example,
+    // One physical model per entry: a file may not name one model twice.
     models: Array.from({ length: count }, (_, index) => ({
       ...first,
       id: `line-${String(index).padStart(3, '0')}`,
+      modelVersion: String(index + 1),
     })),
   };
 };
