@@ -6,7 +6,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { byRunId, matchesRunQuery } from './in-memory-run-repository.ts';
 import { queryAll } from './query-all.ts';
 import {
   isClosed,
@@ -15,7 +14,13 @@ import {
   type TokenRecord,
   tokenRecordSchema,
 } from './run-record.ts';
-import { ConcurrentUpdateError, type RunQuery, type RunRepository } from './run-repository.ts';
+import {
+  byRunId,
+  ConcurrentUpdateError,
+  matchesRunQuery,
+  type RunQuery,
+  type RunRepository,
+} from './run-repository.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 // A run's id starts with its first window's start; its planned start (lead) and end lie within these margins.

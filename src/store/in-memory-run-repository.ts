@@ -1,16 +1,13 @@
 import { isClosed, type RunRecord, type TokenRecord } from './run-record.ts';
-import { ConcurrentUpdateError, type RunQuery, type RunRepository } from './run-repository.ts';
+import {
+  byRunId,
+  ConcurrentUpdateError,
+  matchesRunQuery,
+  type RunQuery,
+  type RunRepository,
+} from './run-repository.ts';
 
 const key = (model: string, runId: string): string => `${model}\u0000${runId}`;
-
-/** Overlap of a run's planned span with a query, shared by every implementation. */
-export const matchesRunQuery = (run: RunRecord, query: RunQuery): boolean =>
-  (query.since === undefined || Date.parse(run.plannedEndAt) >= query.since.getTime()) &&
-  (query.until === undefined || Date.parse(run.plannedStartAt) < query.until.getTime());
-
-/** Orders runs the way the runs table's sort key does. */
-export const byRunId = (a: RunRecord, b: RunRecord): number =>
-  a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
 
 /** Runs kept in memory, with the same conditional-write rules as the DynamoDB table. */
 export class InMemoryRunRepository implements RunRepository {

@@ -43,3 +43,12 @@ export interface RunRepository {
   open(model: string): Promise<RunRecord[]>;
   getToken(clientToken: string): Promise<TokenRecord | undefined>;
 }
+
+/** Overlap of a run's planned span with a query, shared by every implementation. */
+export const matchesRunQuery = (run: RunRecord, query: RunQuery): boolean =>
+  (query.since === undefined || Date.parse(run.plannedEndAt) >= query.since.getTime()) &&
+  (query.until === undefined || Date.parse(run.plannedStartAt) < query.until.getTime());
+
+/** Orders runs the way the runs table's sort key does. */
+export const byRunId = (a: RunRecord, b: RunRecord): number =>
+  a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
