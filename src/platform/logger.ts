@@ -1,5 +1,28 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ModelOutcome, PassHeader, PassReport } from '../app/reconcile.ts';
+
+/**
+ * What a decision line says about one model: the fields of a pass's outcome that are logged. The
+ * use cases' outcomes have this shape; the logger names only the fields, so it sits below them.
+ */
+export interface DecisionLine {
+  readonly model: string;
+  readonly desired: string;
+  readonly observed: string;
+  readonly action: string;
+  readonly result: string;
+  readonly reason: string;
+  readonly runId?: string;
+  readonly clientToken?: string;
+  readonly errorCode?: string;
+  readonly alert?: boolean;
+}
+
+/** The pass a decision line belongs to. */
+export interface PassLine {
+  readonly at: Date;
+  readonly trigger: string;
+  readonly configVersion: number;
+}
 
 /** The Lambdas' structured logger: one JSON line per entry, service name from Powertools' env. */
 export const createLogger = (): Logger => new Logger({ serviceName: 'model-shift-scheduler' });
@@ -10,7 +33,7 @@ export const createLogger = (): Logger => new Logger({ serviceName: 'model-shift
  * Written as each model is decided (see `ReconcileDeps.onOutcome`), so a pass cut off at the
  * deadline keeps the lines of the models it finished.
  */
-export const logOutcome = (logger: Logger, outcome: ModelOutcome, pass: PassHeader): void => {
+export const logOutcome = (logger: Logger, outcome: DecisionLine, pass: PassLine): void => {
   const entry = {
     ...outcomeFields(outcome),
     at: pass.at.toISOString(),
@@ -22,11 +45,14 @@ export const logOutcome = (logger: Logger, outcome: ModelOutcome, pass: PassHead
 };
 
 /** One line per model of a finished pass (see {@link logOutcome}). */
-export const logPass = (logger: Logger, report: PassReport): void => {
+export const logPass = (
+  logger: Logger,
+  report: PassLine & { readonly outcomes: readonly DecisionLine[] },
+): void => {
   for (const outcome of report.outcomes) logOutcome(logger, outcome, report);
 };
 
-const outcomeFields = (outcome: ModelOutcome) => ({
+const outcomeFields = (outcome: DecisionLine) => ({
   model: outcome.model,
   desired: outcome.desired,
   observed: outcome.observed,
