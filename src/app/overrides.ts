@@ -1,7 +1,10 @@
 import type { Override } from '../schedule/desired.ts';
 import type { StoredOverride } from '../store/config-repository.ts';
 
-/** The stored overrides still in force at `at`, in the schedule engine's terms. */
+/**
+ * The stored overrides not yet expired at `at`, in the schedule engine's terms; each holds from its
+ * `setAt`.
+ */
 export const activeOverrides = (overrides: readonly StoredOverride[], at: Date): Override[] =>
   overrides
     .filter((override) => Date.parse(override.until) > at.getTime())
@@ -10,4 +13,5 @@ export const activeOverrides = (overrides: readonly StoredOverride[], at: Date):
       state: override.state,
       until: new Date(override.until),
       ...(override.reason ? { reason: override.reason } : {}),
+      setAt: new Date(override.setAt),
     }));

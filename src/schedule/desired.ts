@@ -11,6 +11,8 @@ export interface Override {
   state: 'on' | 'off';
   until: Date;
   reason?: string;
+  /** When it was set: it holds from then on. Without it, it holds from whenever it is asked about. */
+  setAt?: Date;
 }
 
 /** What the schedule (and overrides) want for a model at an instant, and why. */
@@ -91,7 +93,12 @@ export const desiredAt = (
   inputs?: DesiredInputs,
 ): Desired => {
   const overrides = inputs?.overrides ?? [];
-  const active = overrides.findLast((o) => o.model === modelId && at.getTime() < o.until.getTime());
+  const active = overrides.findLast(
+    (o) =>
+      o.model === modelId &&
+      at.getTime() < o.until.getTime() &&
+      (o.setAt === undefined || o.setAt.getTime() <= at.getTime()),
+  );
   if (active) {
     // What holds once the override expires tells whether `until` is a change at all.
     const after = desiredAt(config, modelId, active.until, {

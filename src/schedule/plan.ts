@@ -2,8 +2,9 @@ import type { SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
 import type { Override } from './desired.ts';
 import { springForwardSkips } from './eventbridge.ts';
+import { modelRunsBetween, type PlannedRun } from './lifecycle.ts';
 import type { Action, Run } from './runs.ts';
-import { actionsOfRuns, compareRuns, runsBetween } from './runs.ts';
+import { actionsOfRuns, compareRuns } from './runs.ts';
 import type { Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
 import { localHhmm } from './zoned.ts';
@@ -24,8 +25,8 @@ export interface Plan {
   to: Date;
   /** Every shift occurrence overlapping [from, to), whole, as {@link windowsBetween} gives them. */
   windows: Window[];
-  /** Runs whose hosting span overlaps [from, to), after overrides. */
-  runs: Run[];
+  /** Runs whose hosting span overlaps [from, to), after overrides: the runs the tick records. */
+  runs: PlannedRun[];
   /** Start and stop actions in [from, to), by instant then model. */
   actions: Action[];
   totals: { inferenceUnitHours: number; cost: number };
@@ -37,7 +38,10 @@ export interface Plan {
 /** Options of {@link planBetween}. */
 export interface PlanOptions {
   model?: string;
-  /** Overrides in force at `from` (each holds from `from` until its `until`). */
+  /**
+   * Overrides not yet expired at `from`, the last one of a model winning; each holds from its
+   * `setAt` (from `from` when it has none) until its `until`.
+   */
   overrides?: readonly Override[];
 }
 
@@ -47,75 +51,6 @@ const unitsLabel = (units: { minInferenceUnits: number; maxInferenceUnits?: numb
   units.maxInferenceUnits === undefined || units.maxInferenceUnits === units.minInferenceUnits
     ? `${units.minInferenceUnits}`
     : `${units.minInferenceUnits}–${units.maxInferenceUnits}`;
-
-/**
- * Applies overrides to the runs of one model, as the reconcile tick would act on them: 'off' holds
- * the model stopped until `until` (a run still going then starts at `until`, without lead), 'on'
- * hosts it from `from` until `until` (joining a run that starts by then). An override-on outside any
- * run hosts the smallest minimum of the model's shifts.
- */
-const applyOverrides = (
-  config: SchedulerConfig,
-  modelId: string,
-  runs: Run[],
-  overrides: readonly Override[],
-  from: Date,
-  notes: string[],
-): Run[] => {
-  let result = runs;
-  for (const override of overrides) {
-    if (override.model !== modelId || override.until.getTime() <= from.getTime()) continue;
-    const until = override.until;
-    const because = override.reason ? ` (${override.reason})` : '';
-    if (override.state === 'off') {
-      result = result.flatMap((run) => {
-        if (run.startAt.getTime() >= until.getTime()) return [run];
-        if (run.end.getTime() <= until.getTime()) {
-          notes.push(
-            `${modelId}: override off until ${until.toISOString()}${because}: run ${run.runId} is not hosted`,
-          );
-          return [];
-        }
-        notes.push(
-          `${modelId}: override off until ${until.toISOString()}${because}: run ${run.runId} starts at its end`,
-        );
-        return [{ ...run, startAt: until }];
-      });
-    } else {
-      const joined = result.find(
-        (run) => run.startAt.getTime() <= until.getTime() && run.end.getTime() > from.getTime(),
-      );
-      if (joined) {
-        notes.push(
-          `${modelId}: override on until ${until.toISOString()}${because}: hosted from the start of the plan`,
-        );
-        result = result.map((run) =>
-          run === joined && run.startAt.getTime() > from.getTime() ? { ...run, startAt: from } : run,
-        );
-      } else {
-        const resolved = resolvedModel(config, modelId);
-        const min = Math.min(...resolved.schedule.shifts.map((shift) => shift.minInferenceUnits));
-        notes.push(
-          `${modelId}: override on until ${until.toISOString()}${because}: hosted with ${min} unit(s)`,
-        );
-        result = [
-          ...result,
-          {
-            model: modelId,
-            runId: `${modelId}@override-${from.toISOString()}`,
-            schedule: resolved.scheduleName,
-            windows: [],
-            start: from,
-            end: until,
-            startAt: from,
-            minInferenceUnits: min,
-          },
-        ];
-      }
-    }
-  }
-  return result;
-};
 
 /** Notes on how one model's runs treat back-to-back windows. */
 const runNotes = (run: Run, timeZone: string, leadMinutes: number, notes: string[]): void => {
@@ -183,18 +118,15 @@ export const planBetween = (config: SchedulerConfig, from: Date, to: Date, optio
   const modelIds = modelIdsOf(config, range);
   const windows = windowsBetween(config, from, to, range);
   const notes: string[] = [];
-  const runs: Run[] = [];
+  const runs: PlannedRun[] = [];
   const models: ModelTotals[] = [];
   for (const modelId of modelIds) {
     const resolved = resolvedModel(config, modelId);
-    const own = applyOverrides(
-      config,
-      modelId,
-      runsBetween(config, from, to, { model: modelId }),
-      options?.overrides ?? [],
-      from,
-      notes,
-    ).filter((run) => run.startAt.getTime() < to.getTime() && run.end.getTime() > from.getTime());
+    const override = options?.overrides?.findLast(
+      (candidate) => candidate.model === modelId && candidate.until.getTime() > from.getTime(),
+    );
+    const { runs: own, notes: overrideNotes } = modelRunsBetween(config, modelId, from, to, override);
+    notes.push(...overrideNotes);
     let hostedMs = 0;
     let unitHours = 0;
     for (const run of own) {
