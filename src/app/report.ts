@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { UsageError } from '../platform/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { MonthlyBudget, SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
 import type { Window } from '../schedule/windows.ts';

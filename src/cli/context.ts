@@ -2,15 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
 import { type AppDeps, depsFromEnv } from '../app/deps.ts';
 import { PassError } from '../app/reconcile.ts';
-import { badPathCodeOf, UsageError } from '../platform/errors.ts';
+import { RuntimeFailure, UsageError } from '../errors.ts';
+import { badPathCodeOf } from '../platform/errors.ts';
 import { parseConfigText, type SchedulerConfig } from '../schedule/config.ts';
 import { EARLIEST_INSTANT, isSupportedInstant, LATEST_INSTANT } from '../schedule/zoned.ts';
 import type { CliIo } from './io.ts';
-
-/** A failure at run time (exit status 1) with advice on what to do next. */
-export class RuntimeFailure extends Error {
-  override readonly name = 'RuntimeFailure';
-}
 
 /** Reads an ISO 8601 instant option (`Z` or an offset); anything else is a usage error naming the flag. */
 export const parseInstantOption = (flag: string, value: string | undefined, fallback?: Date): Date => {

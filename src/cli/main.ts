@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { exitStatusOf } from '../platform/errors.ts';
+import { exitStatusOf } from '../errors.ts';
 import { commands } from './commands/index.ts';
 import { type CliIo, processIo } from './io.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { painter } from '../cli/render.ts';
-import { ValidationError } from '../platform/errors.ts';
+import { ValidationError } from '../errors.ts';
 import { parseConfigText } from '../schedule/config.ts';
 import { demoStart, runDemo } from './demo.ts';
 

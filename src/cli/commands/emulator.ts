@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type SeedModel, startEmulator } from '../../emulator/index.ts';
-import { UsageError } from '../../platform/errors.ts';
+import { UsageError } from '../../errors.ts';
 import { parseConfigText } from '../../schedule/config.ts';
 import type { CliIo } from '../io.ts';
 

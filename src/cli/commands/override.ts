@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../platform/errors.ts';
+import { UsageError } from '../../errors.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { renderTable } from '../render.ts';

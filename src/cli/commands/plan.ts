@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
 import { activeOverrides } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
-import { UsageError } from '../../platform/errors.ts';
+import { UsageError } from '../../errors.ts';
 import type { ResolvedModel, SchedulerConfig } from '../../schedule/config.ts';
 import { resolvedModel } from '../../schedule/config.ts';
 import type { Plan } from '../../schedule/plan.ts';

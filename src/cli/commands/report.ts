@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { BudgetLine, ModelReport, MonthlyReport, ReportFigures, RunPeriod } from '../../app/report.ts';
 import { isMonthName, monthlyReport } from '../../app/report.ts';
-import { UsageError } from '../../platform/errors.ts';
+import { UsageError } from '../../errors.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import type { Paint } from '../render.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ValidationError } from '../../../src/platform/errors.ts';
+import { ValidationError } from '../../../src/errors.ts';
 import {
   MAX_EXPANDED_NODES,
   MAX_INFERENCE_UNITS,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ValidationError } from '../../../src/platform/errors.ts';
+import { ValidationError } from '../../../src/errors.ts';
 import { parseConfigText, resolvedModel, validateConfig } from '../../../src/schedule/config.ts';
 
 const exampleText = readFileSync(
