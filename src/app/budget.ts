@@ -1,9 +1,9 @@
 import type { MonthlyBudget, SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
+import type { WantedRun } from '../schedule/lifecycle.ts';
 import { instantOfLocal, localDateOf } from '../schedule/zoned.ts';
 import { runCost, runUnitHours } from '../store/run-record.ts';
 import type { RunRepository } from '../store/run-repository.ts';
-import type { WantedRun } from './decide.ts';
 
 const hourMs = 60 * 60 * 1000;
 

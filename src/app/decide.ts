@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HostingError, Observation, ObservedState } from '../hosting/model-host.ts';
+import type { WantedRun } from '../schedule/lifecycle.ts';
 import { type Intent, isClosed, type RunOutcome, type RunRecord } from '../store/run-record.ts';
 
 /**
@@ -8,17 +9,7 @@ import { type Intent, isClosed, type RunOutcome, type RunRecord } from '../store
  * It returns the records to write and at most one call to make; the caller writes first, then calls.
  */
 
-/** The run the schedule (or an override) wants at this instant. */
-export interface WantedRun {
-  readonly runId: string;
-  readonly origin: 'schedule' | 'override';
-  readonly schedule?: string;
-  readonly windows: readonly { shift: string; start: Date; end: Date }[];
-  readonly startAt: Date;
-  readonly end: Date;
-  readonly minInferenceUnits: number;
-  readonly maxInferenceUnits?: number;
-}
+export type { WantedRun };
 
 export interface DecisionPolicy {
   /** Starts per run, counting the first: a run whose hosting fails this often is given up. */
@@ -189,6 +180,11 @@ const adoptedRun = (input: DecisionInput, state: ObservedState): RunRecord => ({
 
 const sameUnits = (run: RunRecord, wanted: WantedRun): boolean =>
   run.minInferenceUnits === wanted.minInferenceUnits && run.maxInferenceUnits === wanted.maxInferenceUnits;
+
+/** Whether `run` records `wanted` or one of its continuations (`id~2`, `id~3`, …). */
+export const isRecordOf = (run: RunRecord, wanted: WantedRun): boolean =>
+  run.runId === wanted.runId ||
+  (run.runId.startsWith(wanted.runId) && /^~\d+$/.test(run.runId.slice(wanted.runId.length)));
 
 /** The next id for a run that is wanted again after it was closed (an override off, then on). */
 const continuationId = (wanted: WantedRun, records: readonly RunRecord[]): string =>
@@ -519,3 +515,44 @@ const unitsText = (units: { minInferenceUnits: number; maxInferenceUnits?: numbe
   units.maxInferenceUnits === undefined
     ? `${units.minInferenceUnits}`
     : `${units.minInferenceUnits}–${units.maxInferenceUnits}`;
+
+/**
+ * Whether the service's refusal of a call is final: an error that may pass (throttling, a conflict
+ * with a change in progress) leaves the intent to be sent again by a later pass.
+ */
+export const givesUp = (error: HostingError): boolean => !error.retryable && error.code !== 'Conflict';
+
+/** The run once the service accepted `call`: the intent is answered, and a start bills from its intent. */
+export const acceptIntent = (run: RunRecord, call: Call, at: string): RunRecord => {
+  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
+    intent.attempt === call.attempt ? { ...intent, acceptedAt: at } : intent,
+  );
+  const intendedAt = list.find((intent) => intent.attempt === call.attempt)?.intendedAt ?? at;
+  return call.action === 'start'
+    ? { ...run, starts: list, billedFrom: run.billedFrom ?? intendedAt, updatedAt: at }
+    : { ...run, stops: list, updatedAt: at };
+};
+
+/**
+ * The run once the service refused `call`: the error is kept on the intent and the run. A start
+ * refused for good (not found, access, validation, quota) fails the run, so it is not retried every
+ * pass; a refused stop is always tried again, since a running model costs.
+ */
+export const refuseIntent = (run: RunRecord, call: Call, error: HostingError, at: string): RunRecord => {
+  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
+    intent.attempt === call.attempt ? { ...intent, errorCode: error.code } : intent,
+  );
+  const recorded: RunRecord = {
+    ...run,
+    [call.action === 'start' ? 'starts' : 'stops']: list,
+    errors: [...run.errors, { at, action: call.action, code: error.code, message: error.message }],
+    updatedAt: at,
+  };
+  if (!givesUp(error) || call.action === 'stop') return recorded;
+  return {
+    ...recorded,
+    outcome: 'failed',
+    note: `start refused: ${error.code}: ${error.message}`,
+    ...(run.billedFrom !== undefined && run.billedUntil === undefined ? { billedUntil: at } : {}),
+  };
+};

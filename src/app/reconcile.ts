@@ -1,25 +1,22 @@
-import {
-  HostingError,
-  type ModelHost,
-  type ModelRef,
-  type Observation,
-  refKey,
-} from '../hosting/model-host.ts';
+import { HostingError, type ModelHost, type ModelRef, type Observation } from '../hosting/model-host.ts';
+import { refKey } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
-import { desiredAt } from '../schedule/desired.ts';
-import type { Run } from '../schedule/runs.ts';
+import { wantedAt } from '../schedule/lifecycle.ts';
 import type { ConfigRepository, StoredOverride } from '../store/config-repository.ts';
 import { type RunRecord, type TokenRecord, tokenLifetimeMs } from '../store/run-record.ts';
 import { ConcurrentUpdateError, type RunRepository } from '../store/run-repository.ts';
 import { budgetCheck } from './budget.ts';
 import {
+  acceptIntent,
   type Call,
   type Decision,
   type DecisionPolicy,
   decide,
   defaultPolicy,
-  type WantedRun,
+  givesUp,
+  isRecordOf,
+  refuseIntent,
 } from './decide.ts';
 import { activeOverrides } from './overrides.ts';
 
@@ -309,14 +306,13 @@ const reconcileModel = async (
   context: ModelContext,
   progress: Progress,
 ): Promise<ModelOutcome> => {
-  const { config, at, model, observed } = context;
+  const { config, at, model, observed, open } = context;
   const resolved = resolvedModel(config, model);
-  const override = context.overrides.find(
+  const stored = context.overrides.find(
     (candidate) => candidate.model === model && Date.parse(candidate.until) > at.getTime(),
   );
-  const desired = desiredAt(config, model, at, {
-    overrides: activeOverrides(override ? [override] : [], at),
-  });
+  const [override] = activeOverrides(stored ? [stored] : [], at);
+  const { desired, run: wanted, overrideOn } = wantedAt(config, model, at, override);
   const observedState = observed instanceof Error ? ('unknown' as const) : observed.state;
   progress.decided = {
     model,
@@ -325,29 +321,19 @@ const reconcileModel = async (
     action: 'wait',
     reason: desired.reason,
   };
-  // An override 'on' inside a shift run keeps that run (its units, its id); outside one it keeps the
-  // units of the run the model is in, so neither case restarts a hosted model.
-  const scheduled = desired.state === 'on' && !desired.run ? desiredAt(config, model, at).run : desired.run;
-  const wanted: WantedRun | undefined =
-    desired.state === 'off'
-      ? undefined
-      : scheduled
-        ? wantedOf(scheduled)
-        : overrideRun(model, at, override, context.open.at(-1) ?? lowestUnits(resolved.schedule.shifts));
 
-  const { open } = context;
   // While the wanted run is open its record is at hand; only a new or closed run needs a lookup.
   const openWanted = wanted ? open.filter((run) => isRecordOf(run, wanted)) : [];
   const wantedRecords = !wanted
     ? []
     : openWanted.length > 0
       ? openWanted
-      : await recordsOf(deps.runs, model, wanted);
+      : (await deps.runs.list(model, { since: wanted.startAt, until: wanted.end })).filter((run) =>
+          isRecordOf(run, wanted),
+        );
   const startsNew = wanted !== undefined && openWanted.length === 0;
   const budgetExceeded =
-    startsNew && wanted && override?.state !== 'on'
-      ? await budgetCheck(deps.runs, config, model, wanted, at)
-      : undefined;
+    startsNew && wanted && !overrideOn ? await budgetCheck(deps.runs, config, model, wanted, at) : undefined;
 
   const decision = decide({
     at,
@@ -358,7 +344,7 @@ const reconcileModel = async (
     open,
     wantedRecords,
     ...(budgetExceeded === undefined ? {} : { budgetExceeded }),
-    overrideOn: override?.state === 'on',
+    overrideOn,
     policy: context.policy,
   });
   const base = {
@@ -396,54 +382,6 @@ const reconcileModel = async (
   if (!decision.call) return { ...base, result: 'done', ...(lastWrite ? { runId: lastWrite.runId } : {}) };
   return send(deps, context, resolved.model, decision.call, base);
 };
-
-/** The engine's run in the scheduler's terms. */
-const wantedOf = (run: Run): WantedRun => ({
-  runId: run.runId,
-  origin: 'schedule',
-  schedule: run.schedule,
-  windows: run.windows,
-  startAt: run.startAt,
-  end: run.end,
-  minInferenceUnits: run.minInferenceUnits,
-  ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
-});
-
-type Units = { readonly minInferenceUnits: number; readonly maxInferenceUnits?: number | undefined };
-
-const lowestUnits = (shifts: readonly Units[]): Units => ({
-  minInferenceUnits: Math.min(...shifts.map((shift) => shift.minInferenceUnits)),
-});
-
-/** The run an override 'on' asks for outside any shift run: from when it was set until it ends. */
-const overrideRun = (
-  model: string,
-  at: Date,
-  override: StoredOverride | undefined,
-  units: Units,
-): WantedRun => {
-  const end = override ? new Date(override.until) : at;
-  const since = override?.setAt ?? at.toISOString();
-  return {
-    runId: `${model}@${since}~override`,
-    origin: 'override',
-    windows: [{ shift: 'override', start: new Date(since), end }],
-    startAt: new Date(since),
-    end,
-    minInferenceUnits: units.minInferenceUnits,
-    ...(units.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: units.maxInferenceUnits }),
-  };
-};
-
-/** The records of a wanted run and of its continuations (`id`, `id~2`, …). */
-const recordsOf = async (runs: RunRepository, model: string, wanted: WantedRun): Promise<RunRecord[]> => {
-  const records = await runs.list(model, { since: wanted.startAt, until: wanted.end });
-  return records.filter((run) => isRecordOf(run, wanted));
-};
-
-const isRecordOf = (run: RunRecord, wanted: WantedRun): boolean =>
-  run.runId === wanted.runId ||
-  (run.runId.startsWith(wanted.runId) && /^~\d+$/.test(run.runId.slice(wanted.runId.length)));
 
 const persist = async (
   runs: RunRepository,
@@ -515,50 +453,14 @@ const send = async (
     await updateRun(deps.runs, context.model, call.runId, (run) => acceptIntent(run, call, at));
     return { ...outcome, result: 'sent' };
   }
-  const giveUp = !error.retryable && error.code !== 'Conflict';
-  await updateRun(deps.runs, context.model, call.runId, (run) => refuseIntent(run, call, error, at, giveUp));
+  const giveUp = givesUp(error);
+  await updateRun(deps.runs, context.model, call.runId, (run) => refuseIntent(run, call, error, at));
   return {
     ...outcome,
     result: giveUp && call.action === 'start' ? 'failed' : 'deferred',
     errorCode: error.code,
     reason: `${base.reason} — ${call.action} ${giveUp ? 'refused' : 'deferred'}: ${error.code}: ${error.message}`,
     ...(giveUp ? { alert: true } : {}),
-  };
-};
-
-const acceptIntent = (run: RunRecord, call: Call, at: string): RunRecord => {
-  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
-    intent.attempt === call.attempt ? { ...intent, acceptedAt: at } : intent,
-  );
-  const intendedAt = list.find((intent) => intent.attempt === call.attempt)?.intendedAt ?? at;
-  return call.action === 'start'
-    ? { ...run, starts: list, billedFrom: run.billedFrom ?? intendedAt, updatedAt: at }
-    : { ...run, stops: list, updatedAt: at };
-};
-
-const refuseIntent = (
-  run: RunRecord,
-  call: Call,
-  error: HostingError,
-  at: string,
-  giveUp: boolean,
-): RunRecord => {
-  const list = (call.action === 'start' ? run.starts : run.stops).map((intent) =>
-    intent.attempt === call.attempt ? { ...intent, errorCode: error.code } : intent,
-  );
-  const recorded: RunRecord = {
-    ...run,
-    [call.action === 'start' ? 'starts' : 'stops']: list,
-    errors: [...run.errors, { at, action: call.action, code: error.code, message: error.message }],
-    updatedAt: at,
-  };
-  if (!giveUp || call.action === 'stop') return recorded;
-  // A start the service refuses for good (not found, access, validation, quota) is not retried every pass.
-  return {
-    ...recorded,
-    outcome: 'failed',
-    note: `start refused: ${error.code}: ${error.message}`,
-    ...(run.billedFrom !== undefined && run.billedUntil === undefined ? { billedUntil: at } : {}),
   };
 };
 
