@@ -1,6 +1,7 @@
-import { type Observation, refKey } from '../hosting/model-host.ts';
+import type { Observation } from '../hosting/model-host.ts';
+import { refKey } from '../providers/registry.ts';
 import { resolvedModel } from '../schedule/config.ts';
-import { desiredAt } from '../schedule/desired.ts';
+import { wantedAt } from '../schedule/lifecycle.ts';
 import type { StoredOverride } from '../store/config-repository.ts';
 import { isClosed, type RunRecord } from '../store/run-record.ts';
 import type { AppDeps } from './deps.ts';
@@ -18,7 +19,7 @@ export interface ModelStatus {
   readonly observed: Observation['state'] | 'unknown';
   readonly observedStatus?: string;
   readonly observedMessage?: string;
-  /** Units of the run in force (recorded), else of the run the schedule wants now. */
+  /** Units of the run in force (recorded), else of the run the lifecycle wants now. */
   readonly minInferenceUnits?: number;
   readonly maxInferenceUnits?: number;
   readonly run?: { readonly runId: string; readonly outcome: RunRecord['outcome'] };
@@ -40,11 +41,16 @@ export const statusAt = async (
   return Promise.all(
     config.models.map(async (model): Promise<ModelStatus> => {
       const resolved = resolvedModel(config, model.id);
-      const desired = desiredAt(config, model.id, at, { overrides });
+      const { desired, run: wanted } = wantedAt(
+        config,
+        model.id,
+        at,
+        overrides.findLast((candidate) => candidate.model === model.id),
+      );
       const observation = observations.get(refKey(modelRefOf(model)));
       const open = (await deps.runs.open(model.id)).filter((run) => !isClosed(run.outcome));
       const current = open.at(-1);
-      const units = current ?? desired.run;
+      const units = current ?? wanted;
       const override = stored.find(
         (candidate) => candidate.model === model.id && Date.parse(candidate.until) > at.getTime(),
       );
