@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { CliIo } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
-import { renderTable } from '../src/cli/render.ts';
+import { renderTable, right } from '../src/cli/render.ts';
 
 const shiftsFile = new URL('../shifts.yml', import.meta.url).pathname;
 const rounds = 3;
@@ -134,16 +134,7 @@ export const run = async (): Promise<void> => {
     }
     console.log(`shiftctl plan -f, in process, best of ${rounds}`);
     console.log(
-      renderTable(
-        [
-          'CASE',
-          { header: 'JSON S', align: 'right' },
-          { header: 'TEXT S', align: 'right' },
-          { header: 'TEXT/JSON', align: 'right' },
-          { header: 'TEXT SIZE', align: 'right' },
-        ],
-        rows,
-      ),
+      renderTable(['CASE', right('JSON S'), right('TEXT S'), right('TEXT/JSON'), right('TEXT SIZE')], rows),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

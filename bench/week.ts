@@ -13,8 +13,9 @@ import { applyConfig } from '../src/app/apply-config.ts';
 import type { PassReport } from '../src/app/reconcile.ts';
 import { ensureTables } from '../src/app/tables.ts';
 import { readConfigFile } from '../src/cli/context.ts';
+import { formatHours, formatShare, formatUsd } from '../src/cli/format.ts';
 import { main } from '../src/cli/main.ts';
-import { formatUsd, renderTable, roundTo } from '../src/cli/render.ts';
+import { renderTable, right } from '../src/cli/render.ts';
 import { createDynamoDbClient, createDynamoDocumentClient } from '../src/platform/aws-clients.ts';
 import { startDynamoDbLocal } from '../src/platform/dynamodb-local.ts';
 import type { TableNames } from '../src/platform/env.ts';
@@ -194,24 +195,24 @@ export const run = async (): Promise<void> => {
     renderTable(
       [
         'STRATEGY',
-        { header: 'COVERAGE', align: 'right' },
-        { header: 'SHIFT MIN NOT HOSTED', align: 'right' },
-        { header: 'LATE/MISSED WINDOWS', align: 'right' },
-        { header: 'UNIT-H BILLED', align: 'right' },
-        { header: 'OUTSIDE PLAN', align: 'right' },
-        { header: 'COST', align: 'right' },
-        { header: 'COST VS TICK', align: 'right' },
-        { header: 'WALL S', align: 'right' },
+        right('COVERAGE'),
+        right('SHIFT MIN NOT HOSTED'),
+        right('LATE/MISSED WINDOWS'),
+        right('UNIT-H BILLED'),
+        right('OUTSIDE PLAN'),
+        right('COST'),
+        right('COST VS TICK'),
+        right('WALL S'),
       ],
       rows.map((row) => [
         row.name,
-        `${roundTo(row.coverage * 100, 2)} %`,
+        formatShare(row.coverage),
         String(row.uncoveredMinutes),
         String(row.lateWindows),
-        roundTo(row.billedUnitHours, 1).toFixed(1),
-        roundTo(row.outsideUnitHours, 1).toFixed(1),
+        formatHours(row.billedUnitHours, 1),
+        formatHours(row.outsideUnitHours, 1),
         formatUsd(row.cost),
-        ours ? `${roundTo(row.cost / ours.cost, 2).toFixed(2)}×` : '',
+        ours ? `${formatHours(row.cost / ours.cost)}×` : '',
         row.seconds.toFixed(1),
       ]),
     ),

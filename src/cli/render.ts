@@ -1,9 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { instantOfLocal } from '../schedule/zoned.ts';
+import { formatInZone } from './format.ts';
 
 /**
- * Rendering helpers shared by shiftctl commands: aligned tables, colour that appears only on a
- * terminal, and instants written in a time zone. No command-specific knowledge here.
+ * Rendering helpers shared by shiftctl commands, the demo and the benchmarks: aligned tables,
+ * colour that appears only on a terminal, and day bars. Values in the cells come from
+ * `format.ts`. No command-specific knowledge here.
  */
 
 export type Colour = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'dim' | 'bold';
@@ -47,6 +49,9 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
+/** A right-aligned {@link Column}: numbers read best lined up on the right. */
+export const right = (header: string): Column => ({ header, align: 'right' });
+
 /**
  * An aligned text table: header row, then one row per entry, columns two spaces apart. Cells may
  * carry colour; widths count visible characters only. Trailing spaces are trimmed.
@@ -74,27 +79,6 @@ export const renderTable = (
       .trimEnd();
   return [line(cols.map((column) => column.header)), ...rows.map(line)].join('\n');
 };
-
-/** `2027-03-26 05:40 +01:00`: the wall-clock time in `timeZone` with its UTC offset. */
-export const formatInZone = (instant: Date, timeZone: string): string => {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
-  const time = zoned.toPlainTime().toString({ smallestUnit: 'minute' });
-  return `${zoned.toPlainDate().toString()} ${time} ${zoned.offset}`;
-};
-
-/** `2027-03-26 04:40Z`: a compact UTC time for people (JSON output uses `toISOString()`). */
-export const formatUtc = (instant: Date): string =>
-  `${instant.toISOString().slice(0, 16).replace('T', ' ')}Z`;
-
-/** Rounds for display (and JSON totals): engines keep full precision, output does not need it. */
-export const roundTo = (value: number, decimals: number): number => {
-  const factor = 10 ** decimals;
-  return Math.round((value + Number.EPSILON) * factor) / factor;
-};
-
-/** `$1,234.50`-style US dollars. */
-export const formatUsd = (value: number): string =>
-  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** One character cell of a day bar and its colour. */
 export interface BarCell {

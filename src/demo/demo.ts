@@ -3,16 +3,8 @@ import { applyConfig } from '../app/apply-config.ts';
 import { listRuns } from '../app/runs-view.ts';
 import { ensureTables } from '../app/tables.ts';
 import { renderRuns } from '../cli/commands/runs.ts';
-import {
-  type BarCell,
-  dayBar,
-  dayBarRuler,
-  formatInZone,
-  formatUsd,
-  type Paint,
-  renderTable,
-  roundTo,
-} from '../cli/render.ts';
+import { formatHours, formatInZone, formatShare, formatUsd, roundTo } from '../cli/format.ts';
+import { type BarCell, dayBar, dayBarRuler, type Paint, renderTable, right } from '../cli/render.ts';
 import { createDynamoDbClient, createDynamoDocumentClient } from '../platform/aws-clients.ts';
 import { type DynamoDbLocal, isLocalEndpoint, startDynamoDbLocal } from '../platform/dynamodb-local.ts';
 import type { TableNames } from '../platform/env.ts';
@@ -234,11 +226,11 @@ const costReport = (
     rows.push([
       measure.model,
       `${roundTo(measure.hostedShiftMinutes / 60, 1)} / ${roundTo(measure.shiftMinutes / 60, 1)} h`,
-      `${roundTo(measure.coverage * 100, 2)} %`,
+      formatShare(measure.coverage),
       hostedHoursOf(measure).toFixed(1),
-      roundTo(unitHours, 1).toFixed(1),
-      roundTo(measure.billedUnitMinutes / 60, 1).toFixed(1),
-      roundTo(measure.billedOutsideUnitMinutes / 60, 1).toFixed(1),
+      formatHours(unitHours, 1),
+      formatHours(measure.billedUnitMinutes / 60, 1),
+      formatHours(measure.billedOutsideUnitMinutes / 60, 1),
       formatUsd(cost),
       formatUsd(aroundTheClock),
       paint(
@@ -266,15 +258,15 @@ const costReport = (
     renderTable(
       [
         'MODEL',
-        { header: 'SHIFT HOSTED', align: 'right' },
-        { header: 'COVERAGE', align: 'right' },
-        { header: 'HOSTED H', align: 'right' },
-        { header: 'UNIT-H RECORDED', align: 'right' },
-        { header: 'UNIT-H BILLED', align: 'right' },
-        { header: 'OUTSIDE PLAN', align: 'right' },
-        { header: 'COST', align: 'right' },
-        { header: '24/7 COST', align: 'right' },
-        { header: 'SAVING', align: 'right' },
+        right('SHIFT HOSTED'),
+        right('COVERAGE'),
+        right('HOSTED H'),
+        right('UNIT-H RECORDED'),
+        right('UNIT-H BILLED'),
+        right('OUTSIDE PLAN'),
+        right('COST'),
+        right('24/7 COST'),
+        right('SAVING'),
       ],
       rows,
     ),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
+import { resolvedModel } from '../../schedule/config.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { renderTable } from '../render.ts';
@@ -36,11 +37,8 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
       if (until.getTime() <= now.getTime()) throw new UsageError(`--until ${options.until} is in the past`);
       await withDeps(io, async (deps) => {
         const applied = await deps.configs.current();
-        if (applied && !applied.config.models.some((candidate) => candidate.id === model)) {
-          throw new UsageError(
-            `unknown model ${JSON.stringify(model)} (models: ${applied.config.models.map((m) => m.id).join(', ')})`,
-          );
-        }
+        // An unknown model is refused with the message every command gives for it.
+        if (applied) resolvedModel(applied.config, model);
         await deps.configs.setOverride({
           model,
           state,

@@ -11,19 +11,25 @@ import type { Action, Run } from '../../schedule/runs.ts';
 import type { Window } from '../../schedule/windows.ts';
 import { localDateOf } from '../../schedule/zoned.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
+import {
+  formatBudgetProjection,
+  formatHours,
+  formatUnits,
+  formatUsd,
+  formatUtc,
+  roundTo,
+} from '../format.ts';
 import type { CliIo } from '../io.ts';
 import type { BarCell, Paint, ZoneClock } from '../render.ts';
 import {
   barSlotMinutes,
   dayBarRuler,
   formatOnClock,
-  formatUsd,
-  formatUtc,
   hhmmOnClock,
   localDay,
   painter,
   renderTable,
-  roundTo,
+  right,
   slotBar,
   zoneClock,
 } from '../render.ts';
@@ -35,13 +41,6 @@ interface PlanOptions {
   model?: string;
   json?: boolean;
 }
-
-const units = (value: { minInferenceUnits?: number; maxInferenceUnits?: number }): string =>
-  value.minInferenceUnits === undefined
-    ? ''
-    : value.maxInferenceUnits === undefined || value.maxInferenceUnits === value.minInferenceUnits
-      ? `${value.minInferenceUnits}`
-      : `${value.minInferenceUnits}–${value.maxInferenceUnits}`;
 
 const withMax = (max: number | undefined) => (max === undefined ? {} : { maxInferenceUnits: max });
 
@@ -263,7 +262,7 @@ const renderTimeline = (
     );
     for (const day of days) {
       const shifts = (startedOn.get(day.date) ?? []).map(
-        (w) => `${w.shift} ${hhmmOnClock(w.start, clock)}–${hhmmOnClock(w.end, clock)} (${units(w)})`,
+        (w) => `${w.shift} ${hhmmOnClock(w.start, clock)}–${hhmmOnClock(w.end, clock)} (${formatUnits(w)})`,
       );
       const extras = [
         ...(resolved.closedDates.has(day.date) ? [paint('red', 'closed')] : []),
@@ -277,15 +276,11 @@ const renderTimeline = (
   return lines;
 };
 
-const budgetAmountText = (unit: BudgetProjection['unit'], amount: number): string =>
-  unit === 'usd' ? `${roundTo(amount, 2).toFixed(2)} USD` : `${roundTo(amount, 1).toFixed(1)} unit-h`;
-
 /** The projected month totals against budgets, one row per budget and month. */
 const renderBudgets = (budgets: readonly BudgetProjection[], paint: Paint): string[] => {
   if (budgets.length === 0) return [];
   const rows = budgets.map((budget) => {
-    const share = budget.limit > 0 ? Math.round((budget.projected / budget.limit) * 100) : 0;
-    const used = `${budgetAmountText(budget.unit, budget.projected)} / ${budgetAmountText(budget.unit, budget.limit)} (${share} %)`;
+    const used = formatBudgetProjection(budget.unit, budget.projected, budget.limit);
     return [
       budget.scope === 'schedule' ? `schedule ${budget.name} (${budget.models.join(', ')})` : budget.name,
       budget.month,
@@ -296,7 +291,7 @@ const renderBudgets = (budgets: readonly BudgetProjection[], paint: Paint): stri
   return [
     '',
     'Budgets (projected whole-month total from the plan, without runs recorded so far)',
-    renderTable(['BUDGET', 'MONTH', { header: 'PROJECTED / LIMIT', align: 'right' }, ''], rows),
+    renderTable(['BUDGET', 'MONTH', right('PROJECTED / LIMIT'), ''], rows),
   ];
 };
 
@@ -320,16 +315,11 @@ export const renderPlan = (
         formatUtc(action.at),
         action.model,
         paint(action.action === 'start' ? 'green' : 'red', action.action),
-        units(action),
+        formatUnits(action),
         action.shift ?? '',
       ];
     });
-    lines.push(
-      renderTable(
-        ['LOCAL TIME', 'UTC', 'MODEL', 'ACTION', { header: 'UNITS', align: 'right' }, 'SHIFT'],
-        rows,
-      ),
-    );
+    lines.push(renderTable(['LOCAL TIME', 'UTC', 'MODEL', 'ACTION', right('UNITS'), 'SHIFT'], rows));
   }
   lines.push(
     '',
@@ -343,20 +333,15 @@ export const renderPlan = (
   );
   lines.push(
     renderTable(
-      [
-        'MODEL',
-        { header: 'HOSTED H', align: 'right' },
-        { header: 'UNIT-HOURS', align: 'right' },
-        { header: 'COST', align: 'right' },
-      ],
+      ['MODEL', right('HOSTED H'), right('UNIT-HOURS'), right('COST')],
       [
         ...plan.models.map((m) => [
           m.model,
-          roundTo(m.hostedHours, 2).toFixed(2),
-          roundTo(m.inferenceUnitHours, 2).toFixed(2),
+          formatHours(m.hostedHours),
+          formatHours(m.inferenceUnitHours),
           formatUsd(m.cost),
         ]),
-        ['total', '', roundTo(plan.totals.inferenceUnitHours, 2).toFixed(2), formatUsd(plan.totals.cost)],
+        ['total', '', formatHours(plan.totals.inferenceUnitHours), formatUsd(plan.totals.cost)],
       ],
     ),
   );

@@ -9,7 +9,8 @@ import type {
 } from '../../app/report.ts';
 import type { Window } from '../../schedule/windows.ts';
 import { instantOfLocal, localDateOf, zonedOf } from '../../schedule/zoned.ts';
-import { formatInZone, formatUsd, roundTo } from '../render.ts';
+import { formatBudgetUsed, formatHours, formatInZone, formatPercent, formatUsd } from '../format.ts';
+import { type Column, right } from '../render.ts';
 
 /**
  * `shiftctl report --html`: one self-contained page (inline CSS and SVG, no scripts, no fonts or
@@ -27,18 +28,6 @@ export const escapeHtml = (text: string): string =>
     .replaceAll("'", '&#39;');
 
 const esc = escapeHtml;
-
-/** `312.00 / 500.00 USD (62 %)` or `80.0 / 100.0 unit-h (80 %)`. */
-export const formatBudgetUsed = (budget: Pick<BudgetLine, 'unit' | 'spent' | 'limit'>): string => {
-  const amount = (value: number) =>
-    budget.unit === 'usd' ? roundTo(value, 2).toFixed(2) : roundTo(value, 1).toFixed(1);
-  const share = budget.limit > 0 ? Math.round((budget.spent / budget.limit) * 100) : 0;
-  return `${amount(budget.spent)} / ${amount(budget.limit)} ${budget.unit === 'usd' ? 'USD' : 'unit-h'} (${share} %)`;
-};
-
-/** `62.4 %`, or `–` where there is no baseline. */
-export const formatPercent = (value: number | undefined): string =>
-  value === undefined ? '–' : `${roundTo(value, 1).toFixed(1)} %`;
 
 const monthTitle = (month: string): string => {
   const [year, number] = month.split('-');
@@ -117,7 +106,7 @@ const STYLE = `
   footer { color: ${COLOURS.muted}; font-size: 12px; margin-top: 18px; }
 `;
 
-const hours = (value: number): string => roundTo(value, 1).toFixed(1);
+const hours = (value: number): string => formatHours(value, 1);
 
 const figureCells = (figures: ReportFigures): string[] => [
   hours(figures.hostedHours),
@@ -164,21 +153,27 @@ export const budgetCells = (report: MonthlyReport): Map<string, BudgetCell> => {
   return cells;
 };
 
+/** The summary table's columns, for the text report and the page alike. */
+export const summaryColumns: readonly Column[] = [
+  { header: 'MODEL' },
+  right('HOSTED H'),
+  right('UNIT-H'),
+  right('COST'),
+  right('24/7 COST'),
+  right('SAVING'),
+  right('SAVING %'),
+  right('RUNS'),
+  right('FAILED'),
+  right('BLOCKED'),
+  right('LATE'),
+  { header: 'BUDGET USED' },
+];
+
+/** `Hosted h` for `HOSTED H`: the page writes headers as words, the terminal in capitals. */
+const sentenceCase = (header: string): string => header.charAt(0) + header.slice(1).toLowerCase();
+
 const summaryTable = (report: MonthlyReport): string => {
-  const headers = [
-    'Model',
-    'Hosted h',
-    'Unit-h',
-    'Cost',
-    '24/7 cost',
-    'Saving',
-    'Saving %',
-    'Runs',
-    'Failed',
-    'Blocked',
-    'Late',
-    'Budget used',
-  ];
+  const headers = summaryColumns.map((column) => sentenceCase(column.header));
   const budgets = budgetCells(report);
   const cell = (text: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${esc(text)}</td>`;
   const budgetCell = (budget: BudgetCell | undefined, exceeds: boolean) =>

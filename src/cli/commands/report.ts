@@ -4,10 +4,11 @@ import type { BudgetLine, ModelReport, MonthlyReport, ReportFigures, RunPeriod }
 import { isMonthName, monthlyReport } from '../../app/report.ts';
 import { UsageError } from '../../errors.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
+import { formatHours, formatPercent, formatUsd, roundTo } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import type { Paint } from '../render.ts';
-import { formatUsd, painter, renderTable, roundTo } from '../render.ts';
-import { budgetCells, formatPercent, renderReportHtml } from './report-html.ts';
+import { painter, renderTable } from '../render.ts';
+import { budgetCells, renderReportHtml, summaryColumns } from './report-html.ts';
 
 interface ReportOptions {
   month?: string;
@@ -107,12 +108,11 @@ export const reportToJson = (report: MonthlyReport) => ({
 /** The report for people: one aligned row per model and a total row; colour only on a terminal. */
 export const renderReport = (report: MonthlyReport, paint: Paint): string => {
   const budgets = budgetCells(report);
-  const hours = (value: number) => roundTo(value, 2).toFixed(2);
   const count = (value: number, colour: 'red' | 'yellow') =>
     value > 0 ? paint(colour, String(value)) : String(value);
   const cells = (figures: ReportFigures): string[] => [
-    hours(figures.hostedHours),
-    hours(figures.inferenceUnitHours),
+    formatHours(figures.hostedHours),
+    formatHours(figures.inferenceUnitHours),
     formatUsd(figures.cost),
     formatUsd(figures.aroundTheClockCost),
     paint(figures.saving >= 0 ? 'green' : 'red', formatUsd(figures.saving)),
@@ -138,23 +138,7 @@ export const renderReport = (report: MonthlyReport, paint: Paint): string => {
   return [
     `Report ${report.month} (calendar month in each model's time zone: ${zones}; open runs counted up to ${report.at.toISOString()})`,
     '',
-    renderTable(
-      [
-        'MODEL',
-        { header: 'HOSTED H', align: 'right' },
-        { header: 'UNIT-H', align: 'right' },
-        { header: 'COST', align: 'right' },
-        { header: '24/7 COST', align: 'right' },
-        { header: 'SAVING', align: 'right' },
-        { header: 'SAVING %', align: 'right' },
-        { header: 'RUNS', align: 'right' },
-        { header: 'FAILED', align: 'right' },
-        { header: 'BLOCKED', align: 'right' },
-        { header: 'LATE', align: 'right' },
-        'BUDGET USED',
-      ],
-      [...rows, [paint('bold', 'total'), ...cells(report.totals), '']],
-    ),
+    renderTable(summaryColumns, [...rows, [paint('bold', 'total'), ...cells(report.totals), '']]),
     '',
     paint(
       'dim',

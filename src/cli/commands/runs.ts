@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { RunView } from '../../app/runs-view.ts';
 import { listRuns } from '../../app/runs-view.ts';
-import { UsageError } from '../../platform/errors.ts';
 import { resolvedModel } from '../../schedule/config.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
+import { formatHours, formatInZone, formatUnits, formatUsd } from '../format.ts';
 import type { CliIo } from '../io.ts';
-import { formatInZone, formatUsd, type Paint, painter, renderTable, roundTo } from '../render.ts';
+import { type Paint, painter, renderTable, right } from '../render.ts';
 
 const outcomeColour = {
   scheduled: 'dim',
@@ -34,10 +34,10 @@ export const renderRuns = (
       'HOSTED',
       'STOP REQUESTED',
       'STOPPED',
-      { header: 'UNITS', align: 'right' },
-      { header: 'TRIES', align: 'right' },
-      { header: 'UNIT-H', align: 'right' },
-      { header: 'COST', align: 'right' },
+      right('UNITS'),
+      right('TRIES'),
+      right('UNIT-H'),
+      right('COST'),
       'OUTCOME',
     ],
     runs.map((run) => [
@@ -47,9 +47,9 @@ export const renderRuns = (
       local(run.hostedAt, run.model),
       local(run.requestedStopAt, run.model),
       local(run.stoppedAt, run.model),
-      `${run.minInferenceUnits}${run.maxInferenceUnits === null ? '' : `–${run.maxInferenceUnits}`}`,
+      formatUnits(run),
       String(run.startAttempts),
-      roundTo(run.inferenceUnitHours, 2).toFixed(2),
+      formatHours(run.inferenceUnitHours),
       formatUsd(run.cost),
       paint(outcomeColour[run.outcome], run.outcome) + (run.note ? paint('dim', ` ${run.note}`) : ''),
     ]),
@@ -81,11 +81,8 @@ export const registerRunsCommand = (program: Command, io: CliIo): void => {
       const { runs, zones } = await withDeps(io, async (deps) => {
         const applied = await deps.configs.current();
         const known = applied?.config.models.map((model) => model.id) ?? [];
-        if (options.model !== undefined && applied && !known.includes(options.model)) {
-          throw new UsageError(
-            `unknown model ${JSON.stringify(options.model)} (models: ${known.join(', ')})`,
-          );
-        }
+        // An unknown model is refused with the message every command gives for it.
+        if (options.model !== undefined && applied) resolvedModel(applied.config, options.model);
         const models = options.model === undefined ? known : [options.model];
         const zoneOf = new Map(
           models.map((id) => [id, applied ? resolvedModel(applied.config, id).timezone : 'UTC']),

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { statusAt } from '../../app/status.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
+import { formatInZone, formatUnits } from '../format.ts';
 import type { CliIo } from '../io.ts';
-import { formatInZone, painter, renderTable } from '../render.ts';
-
-const unitsOf = (status: { minInferenceUnits?: number; maxInferenceUnits?: number }): string =>
-  status.minInferenceUnits === undefined
-    ? '-'
-    : `${status.minInferenceUnits}${status.maxInferenceUnits === undefined ? '' : `–${status.maxInferenceUnits}`}`;
+import { painter, renderTable } from '../render.ts';
 
 /** `shiftctl status`: each model's desired and observed state, units and next action. */
 export const registerStatusCommand = (program: Command, io: CliIo): void => {
@@ -41,7 +37,7 @@ export const registerStatusCommand = (program: Command, io: CliIo): void => {
               status.model,
               status.desired,
               paint(agrees ? 'green' : 'yellow', status.observed),
-              unitsOf(status),
+              formatUnits(status, '-'),
               status.run ? `${status.run.outcome}` : '-',
               status.next ? `${status.next.action} ${formatInZone(status.next.at, status.timezone)}` : '-',
               status.override

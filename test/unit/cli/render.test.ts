@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
+import { formatInZone } from '../../../src/cli/format.ts';
 import {
   barSlotMinutes,
-  formatInZone,
   formatOnClock,
   hhmmOnClock,
   localDay,
