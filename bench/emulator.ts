@@ -13,7 +13,7 @@ import {
   type LookoutVisionClient,
 } from '@aws-sdk/client-lookoutvision';
 import { startEmulator } from '../src/emulator/lookoutvision-emulator.ts';
-import { createLookoutVisionClient } from '../src/platform/aws-clients.ts';
+import { createLookoutVisionClient } from '../src/providers/lookoutvision/client.ts';
 
 const concurrency = 32;
 const maxRequests = 20_000;

@@ -1,11 +1,6 @@
-import { LookoutVisionModelHost } from '../hosting/lookoutvision-model-host.ts';
-import { RekognitionModelHost } from '../hosting/rekognition-model-host.ts';
-import {
-  createDynamoDocumentClient,
-  createLookoutVisionClient,
-  createRekognitionClient,
-} from '../platform/aws-clients.ts';
+import { createDynamoDocumentClient } from '../platform/aws-clients.ts';
 import { type Env, readTableNames, requireTableNames, type TableNames } from '../platform/env.ts';
+import { createHosts } from '../providers/registry.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
 import type { HostRegistry, ReconcileDeps } from './reconcile.ts';
@@ -16,17 +11,14 @@ export interface AppDeps extends Pick<ReconcileDeps, 'configs' | 'runs' | 'hosts
 }
 
 /**
- * Builds the stores and hosting adapters from the environment: table names from
+ * Builds the stores and one host per registered provider from the environment: table names from
  * `CONFIG_TABLE_NAME`/`RUNS_TABLE_NAME` (required for Lambdas, defaulted for the CLI), endpoints
  * from the SDK's own `AWS_ENDPOINT_URL_*`.
  */
 export const depsFromEnv = (env: Env, options: { requireTables?: boolean } = {}): AppDeps => {
   const tables = options.requireTables ? requireTableNames(env) : readTableNames(env);
   const documents = createDynamoDocumentClient();
-  const hosts: HostRegistry = {
-    lookoutvision: new LookoutVisionModelHost(createLookoutVisionClient()),
-    rekognition: new RekognitionModelHost(createRekognitionClient()),
-  };
+  const hosts: HostRegistry = createHosts();
   return {
     tables,
     configs: new DynamoConfigRepository(documents, tables.configTable),

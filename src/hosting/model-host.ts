@@ -1,16 +1,21 @@
 /**
- * The hosting side of the scheduler: one interface, one adapter per service.
+ * The hosting side of the scheduler: the one interface every provider's adapter implements (the
+ * adapters live in `src/providers/<id>/host.ts`).
  *
- * Lookout for Vision names a model by project and version and accepts a client token on start and
- * stop; Rekognition Custom Labels names it by ARN and has no token. Both bill per inference-unit
- * hour from start to stop, so the scheduler needs the same four things from each: observe one,
- * observe many, start with units, stop.
+ * Services name their models differently (Lookout for Vision by project and version, Rekognition
+ * Custom Labels by project ARN and version name) and not all accept a client token, but all bill
+ * per inference-unit hour from start to stop, so the scheduler needs the same four things from
+ * each: observe one, observe many, start with units, stop.
  */
 
-/** Where a model lives, per service. */
-export type ModelRef =
-  | { readonly provider: 'lookoutvision'; readonly projectName: string; readonly modelVersion: string }
-  | { readonly provider: 'rekognition'; readonly projectArn: string; readonly versionName: string };
+/**
+ * Where a model lives: the provider's id and the provider's own fields (each provider's
+ * `schema.ts` says which). Its stable key comes from the provider (`refKey` in the registry).
+ */
+export interface ModelRef {
+  readonly provider: string;
+  readonly [field: string]: string;
+}
 
 /** The small set of states the scheduler reasons about, whatever the service calls them. */
 export type ObservedState =
@@ -56,7 +61,8 @@ export interface Accepted {
 }
 
 export interface ModelHost {
-  readonly provider: ModelRef['provider'];
+  /** The id of the provider whose models this host starts and stops. */
+  readonly provider: string;
   /** Whether the service itself deduplicates a repeated start or stop with the same client token. */
   readonly supportsClientToken: boolean;
   /** Observes one model. A model the service does not know is `missing`, not an error. */
@@ -109,9 +115,3 @@ export class HostingError extends Error {
     return error instanceof HostingError && (code === undefined || error.code === code);
   }
 }
-
-/** A stable key for a model reference, for maps and logs. */
-export const refKey = (ref: ModelRef): string =>
-  ref.provider === 'lookoutvision'
-    ? `lookoutvision:${ref.projectName}/${ref.modelVersion}`
-    : `rekognition:${ref.projectArn}/${ref.versionName}`;

@@ -1,10 +1,9 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { LookoutVisionClient, type LookoutVisionClientConfig } from '@aws-sdk/client-lookoutvision';
-import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * The one place SDK clients are built. Endpoints come from the SDK's own configuration
+ * The one place the stores' SDK clients are built (each hosting provider builds its own in
+ * `src/providers/<id>/client.ts`). Endpoints come from the SDK's own configuration
  * (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL`) unless a caller passes `endpoint`.
  */
 
@@ -31,20 +30,3 @@ export const createDynamoDocumentClient = (options: DynamoClientOptions = {}): D
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
   });
-
-/**
- * A Lookout for Vision client with the SDK's adaptive retries (backoff plus client-side rate
- * limiting when throttled), so callers need no retry loop of their own. The endpoint comes from
- * `AWS_ENDPOINT_URL_LOOKOUTVISION` / `AWS_ENDPOINT_URL` through the SDK unless `options.endpoint`
- * is given.
- */
-export const createLookoutVisionClient = (options: LookoutVisionClientConfig = {}): LookoutVisionClient =>
-  new LookoutVisionClient({ retryMode: 'adaptive', ...options });
-
-/**
- * A Rekognition client with the SDK's adaptive retries, as for Lookout for Vision. The endpoint comes
- * from `AWS_ENDPOINT_URL_REKOGNITION` / `AWS_ENDPOINT_URL` through the SDK unless `options.endpoint`
- * is given.
- */
-export const createRekognitionClient = (options: RekognitionClientConfig = {}): RekognitionClient =>
-  new RekognitionClient({ retryMode: 'adaptive', ...options });

@@ -12,10 +12,11 @@ import {
   startRekognitionEmulator,
 } from '../emulator/rekognition-emulator.ts';
 import { projectNameOfArn } from '../emulator/rekognition-engine.ts';
-import { LookoutVisionModelHost } from '../hosting/lookoutvision-model-host.ts';
-import { RekognitionModelHost } from '../hosting/rekognition-model-host.ts';
-import { createLookoutVisionClient, createRekognitionClient } from '../platform/aws-clients.ts';
 import type { TableNames } from '../platform/env.ts';
+import { createLookoutVisionClient } from '../providers/lookoutvision/client.ts';
+import { LookoutVisionModelHost } from '../providers/lookoutvision/host.ts';
+import { createRekognitionClient } from '../providers/rekognition/client.ts';
+import { RekognitionModelHost } from '../providers/rekognition/host.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';

@@ -11,22 +11,26 @@ import {
 } from '@aws-sdk/client-lookoutvision';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../src/emulator/clock.ts';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/lookoutvision-emulator.ts';
-import type { ApiName } from '../../src/emulator/lookoutvision-engine.ts';
-import type { ServiceErrorType } from '../../src/emulator/service-error.ts';
-import { LookoutVisionModelHost } from '../../src/hosting/lookoutvision-model-host.ts';
+import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
+import {
+  type LookoutVisionApiName,
+  type LookoutVisionErrorType,
+  type RunningLookoutVisionEmulator,
+  startLookoutVisionEmulator,
+} from '../../src/providers/lookoutvision/emulator/index.ts';
 import type { HostingErrorCode, ModelRef } from '../../src/hosting/model-host.ts';
-import { createLookoutVisionClient } from '../../src/platform/aws-clients.ts';
+import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
+import { isLookoutVisionRef } from '../../src/providers/lookoutvision/schema.ts';
 import { describeModelHostContract, type HostOperation } from './model-host.contract.ts';
 
 const hour = 60 * 60 * 1000;
-const apiOf: Readonly<Record<HostOperation, ApiName>> = {
+const apiOf: Readonly<Record<HostOperation, LookoutVisionApiName>> = {
   observe: 'DescribeModel',
   observeMany: 'ListModels',
   start: 'StartModel',
   stop: 'StopModel',
 };
-const exceptionOf: Partial<Record<HostingErrorCode, ServiceErrorType>> = {
+const exceptionOf: Partial<Record<HostingErrorCode, LookoutVisionErrorType>> = {
   Throttling: 'ThrottlingException',
   Conflict: 'ConflictException',
   ResourceNotFound: 'ResourceNotFoundException',
@@ -36,15 +40,15 @@ const exceptionOf: Partial<Record<HostingErrorCode, ServiceErrorType>> = {
   ServiceQuotaExceeded: 'ServiceQuotaExceededException',
 };
 
-let emulator: RunningEmulator;
+let emulator: RunningLookoutVisionEmulator;
 let clock: VirtualClock;
 
 beforeAll(async () => {
   clock = new VirtualClock('2027-03-26T04:00:00Z');
   // Two models per ListModels page, so observing a handful of versions already pages.
-  emulator = await startEmulator({
+  emulator = await startLookoutVisionEmulator({
     clock,
-    defaultListPageSize: 2,
+    defaultPageSize: 2,
     requestsPerSecond: Number.POSITIVE_INFINITY,
   });
   vi.stubEnv('AWS_ENDPOINT_URL_LOOKOUTVISION', emulator.url);
@@ -69,7 +73,7 @@ const lookoutRef = (projectName: string, modelVersion: string): ModelRef => ({
 });
 
 const addressOf = (ref: ModelRef) => {
-  if (ref.provider !== 'lookoutvision') throw new Error('not a Lookout for Vision ref');
+  if (!isLookoutVisionRef(ref)) throw new Error('not a Lookout for Vision ref');
   return { projectName: ref.projectName, modelVersion: ref.modelVersion };
 };
 

@@ -8,8 +8,8 @@ import {
   type HostingErrorCode,
   type ModelHost,
   type ModelRef,
-  refKey,
 } from '../../src/hosting/model-host.ts';
+import { refKey } from '../../src/providers/registry.ts';
 
 /** The host operations a fault can be injected into. */
 export type HostOperation = 'observe' | 'observeMany' | 'start' | 'stop';

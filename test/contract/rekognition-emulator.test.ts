@@ -14,27 +14,20 @@ import {
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../src/emulator/clock.ts';
-import {
-  type RunningRekognitionEmulator,
-  startRekognitionEmulator,
-} from '../../src/emulator/rekognition-emulator.ts';
+import type { HostingErrorCode, ModelRef, ObservedState } from '../../src/hosting/model-host.ts';
+import { refKey } from '../../src/providers/registry.ts';
+import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
 import {
   projectNameOfArn,
   type RekognitionApiName,
   type RekognitionErrorType,
+  type RunningRekognitionEmulator,
+  startRekognitionEmulator,
   type VersionAddress,
-} from '../../src/emulator/rekognition-engine.ts';
-import {
-  type HostingErrorCode,
-  type ModelRef,
-  type ObservedState,
-  refKey,
-} from '../../src/hosting/model-host.ts';
-import {
-  observedStateOfRekognitionStatus,
-  RekognitionModelHost,
-} from '../../src/hosting/rekognition-model-host.ts';
-import { createRekognitionClient } from '../../src/platform/aws-clients.ts';
+} from '../../src/providers/rekognition/emulator/index.ts';
+import { RekognitionModelHost } from '../../src/providers/rekognition/host.ts';
+import { isRekognitionRef } from '../../src/providers/rekognition/schema.ts';
+import { observedStateOfRekognitionStatus } from '../../src/providers/rekognition/statuses.ts';
 import { describeModelHostContract, type HostOperation } from './model-host.contract.ts';
 
 const hour = 60 * 60 * 1000;
@@ -88,8 +81,8 @@ const seed = (projectName: string, versionName: string, status?: ProjectVersionS
 };
 
 const addressOf = (ref: ModelRef): VersionAddress => {
-  const projectName = ref.provider === 'rekognition' ? projectNameOfArn(ref.projectArn) : undefined;
-  if (ref.provider !== 'rekognition' || projectName === undefined) throw new Error('not a Rekognition ref');
+  const projectName = isRekognitionRef(ref) ? projectNameOfArn(ref.projectArn) : undefined;
+  if (!isRekognitionRef(ref) || projectName === undefined) throw new Error('not a Rekognition ref');
   return { projectName, versionName: ref.versionName };
 };
 

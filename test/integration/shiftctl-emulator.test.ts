@@ -16,7 +16,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLookoutVisionClient } from '../../src/platform/aws-clients.ts';
+import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 type Emulator = ChildProcessByStdio<null, Readable, Readable>;

@@ -1,8 +1,9 @@
 import { applyConfig } from '../../src/app/apply-config.ts';
 import type { HostRegistry, ReconcileDeps } from '../../src/app/reconcile.ts';
-import { LookoutVisionModelHost } from '../../src/hosting/lookoutvision-model-host.ts';
-import { RekognitionModelHost } from '../../src/hosting/rekognition-model-host.ts';
-import { createLookoutVisionClient, createRekognitionClient } from '../../src/platform/aws-clients.ts';
+import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
+import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
+import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
+import { RekognitionModelHost } from '../../src/providers/rekognition/host.ts';
 import type { SchedulerConfig } from '../../src/schedule/config.ts';
 import {
   type LocalScheduler,

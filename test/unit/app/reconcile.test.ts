@@ -19,8 +19,8 @@ import {
   type ModelHost,
   type ModelRef,
   type Observation,
-  refKey,
 } from '../../../src/hosting/model-host.ts';
+import { refKey } from '../../../src/providers/registry.ts';
 import { parseConfigText } from '../../../src/schedule/config.ts';
 import { InMemoryConfigRepository } from '../../../src/store/in-memory-config-repository.ts';
 import { InMemoryRunRepository } from '../../../src/store/in-memory-run-repository.ts';

@@ -1,0 +1,35 @@
+import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
+import type { StatusTable } from './kit/statuses.ts';
+
+/** Client settings every provider's SDK client takes; the rest is the SDK's own configuration. */
+export interface CommonClientOptions {
+  /** The service endpoint; unset, the SDK reads `AWS_ENDPOINT_URL_<SERVICE>` / `AWS_ENDPOINT_URL`. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Everything the scheduler knows about one hosting service, and the one contract a provider
+ * implements. A provider is a folder under `src/providers/` whose `index.ts` exports one of these;
+ * `registry.ts` lists them.
+ */
+export interface ProviderDefinition<Ref extends ModelRef = ModelRef, Client = unknown> {
+  // Members are methods, so a definition with its own ref and client types is also a
+  // `ProviderDefinition` with the defaults: the registry holds them side by side.
+  /** The value of `provider` in shifts.yml and in refs. */
+  readonly id: Ref['provider'];
+  /** The service's name, for people. */
+  readonly title: string;
+  /** Whether `ref` names one of this provider's models. */
+  isRef(ref: ModelRef): ref is Ref;
+  /** The stable key of a ref, for maps and logs; distinct across providers (it starts with `id`). */
+  refKey(ref: Ref): string;
+  /** Builds the SDK client, once per process; with no options the SDK's own configuration applies. */
+  createClient(options?: CommonClientOptions): Client;
+  /** The `ModelHost` adapter over a client. */
+  createHost(client: Client): ModelHost;
+  /** What each of the service's statuses means to the scheduler. */
+  readonly statuses: StatusTable;
+}

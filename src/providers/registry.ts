@@ -1,0 +1,45 @@
+/**
+ * The providers the scheduler can host models with. Everything that depends on the set of
+ * providers reads it here: config validation, the Lambdas' hosts, packaging's IAM statements, test
+ * support and the contract suites. Adding a provider is one folder and one line below.
+ */
+import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
+import { describeRef } from './kit/refs.ts';
+import { lookoutVision } from './lookoutvision/index.ts';
+import type { CommonClientOptions, ProviderDefinition } from './provider.ts';
+import { rekognition } from './rekognition/index.ts';
+
+export const providers = [lookoutVision, rekognition] as const;
+
+/** The id of a registered provider. */
+export type ProviderId = (typeof providers)[number]['id'];
+
+/** The ids of the registered providers, in registry order. */
+export const providerIds: readonly ProviderId[] = providers.map((provider) => provider.id);
+
+/** The provider registered as `id`, or undefined. */
+export const providerOf = (id: string): ProviderDefinition | undefined =>
+  providers.find((provider) => provider.id === id);
+
+/**
+ * The stable key of a model reference, for maps and logs, as its provider writes it
+ * (`lookoutvision:circuit-boards/3`). A ref of no registered provider gets its provider and fields.
+ */
+export const refKey = (ref: ModelRef): string => {
+  const provider = providerOf(ref.provider);
+  return provider?.isRef(ref) ? provider.refKey(ref) : describeRef(ref);
+};
+
+/**
+ * One host per registered provider, each over its own new client: the Lambdas' and the CLI's hosts.
+ *
+ * @param options - client settings for every provider (an emulator's endpoint, say); none, and each
+ *   SDK reads its own configuration (`AWS_ENDPOINT_URL_<SERVICE>`, region, credentials)
+ */
+export const createHosts = (options?: CommonClientOptions): Record<ProviderId, ModelHost> =>
+  Object.fromEntries(
+    providers.map((provider: ProviderDefinition) => [
+      provider.id,
+      provider.createHost(provider.createClient(options)),
+    ]),
+  ) as Record<ProviderId, ModelHost>;
