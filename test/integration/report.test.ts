@@ -12,34 +12,20 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
 import type { RunRecord } from '../../src/store/run-record.ts';
 import { aRun, interfaceExample } from '../support/builders.ts';
 import { useTestTables } from '../support/dynamodb.ts';
+import { capture, tablesEnv } from '../support/shiftctl.ts';
 
 const tables = useTestTables('report');
 const CHROMIUM = '/usr/bin/chromium';
 // March 2027 in Europe/Berlin: from local midnight of the 1st (CET) to that of April 1st (CEST).
 const MARCH = { from: Date.parse('2027-02-28T23:00:00Z'), to: Date.parse('2027-03-31T22:00:00Z') };
 
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTty: false,
-    env: {
-      ...process.env,
-      CONFIG_TABLE_NAME: tables.names.configTable,
-      RUNS_TABLE_NAME: tables.names.runsTable,
-    },
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-};
+const captureOnTables = () => capture(tablesEnv(tables.names));
 
 interface Spans {
   windows: { shift: string; start: string; end: string }[];
@@ -177,8 +163,8 @@ describe('shiftctl report', () => {
 
   it('--json sums agree with `runs --json` clipped to the month and with the hand-computed figures', async () => {
     // Prepare
-    const report = capture();
-    const listed = capture();
+    const report = captureOnTables();
+    const listed = captureOnTables();
 
     // Act
     const reportStatus = await main(['report', '--month', '2027-03', '--json'], report.io);
@@ -254,7 +240,7 @@ describe('shiftctl report', () => {
 
   it('prints an aligned table with a total row and the budget used, without colour off a terminal', async () => {
     // Prepare
-    const { io, out, err } = capture();
+    const { io, out, err } = captureOnTables();
 
     // Act
     const status = await main(['report', '--month', '2027-03'], io);
@@ -279,7 +265,7 @@ describe('shiftctl report', () => {
 
   it('refuses a month that is not YYYY-MM with exit 2, naming the flag and an example', async () => {
     // Prepare
-    const { io, err } = capture();
+    const { io, err } = captureOnTables();
 
     // Act
     const status = await main(['report', '--month', '2027-3'], io);
@@ -296,7 +282,7 @@ describe('shiftctl report', () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'shiftctl-report-'));
       file = join(dir, 'report-2027-03.html');
-      const { io, err } = capture();
+      const { io, err } = captureOnTables();
       const status = await main(['report', '--month', '2027-03', '--html', file], io);
       if (status !== 0) throw new Error(`report --html exited ${status}: ${err()}`);
     });

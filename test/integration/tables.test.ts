@@ -10,22 +10,18 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables } from '../../src/app/tables.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { createLocalDynamoDbClient, localDynamoDbEndpoint } from '../support/dynamodb.ts';
+import { capture } from '../support/shiftctl.ts';
 
 const shiftctl = fileURLToPath(new URL('../../bin/shiftctl.js', import.meta.url));
+
+/** The lines a command printed. */
+const lines = (text: string): string[] => text.trimEnd().split('\n');
 
 const uniqueNames = (prefix: string) => {
   const base = `${prefix}-${randomUUID().slice(0, 8)}`;
   return { configTable: `${base}-config`, runsTable: `${base}-runs` };
-};
-
-const captureIo = (env: NodeJS.ProcessEnv) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => void out.push(t), err: (t) => void err.push(t), isTty: false, env };
-  return { io, out, err };
 };
 
 describe('creating the tables on DynamoDB Local', () => {
@@ -90,19 +86,19 @@ describe('creating the tables on DynamoDB Local', () => {
     const names = uniqueNames('cli');
     created.push(names.configTable, names.runsTable);
     const env = { ...process.env, CONFIG_TABLE_NAME: names.configTable, RUNS_TABLE_NAME: names.runsTable };
-    const first = captureIo(env);
-    const second = captureIo(env);
+    const first = capture(env);
+    const second = capture(env);
     // Act
     const firstStatus = await main(['tables', 'create'], first.io);
     const secondStatus = await main(['tables', 'create'], second.io);
     // Assess
     expect(firstStatus).toBe(0);
-    expect(first.out).toEqual([
+    expect(lines(first.out())).toEqual([
       expect.stringMatching(new RegExp(`^${names.configTable}: created \\(ACTIVE`)),
       expect.stringMatching(new RegExp(`^${names.runsTable}: created \\(ACTIVE, TTL on expiresAt`)),
     ]);
     expect(secondStatus).toBe(0);
-    expect(second.out).toEqual([
+    expect(lines(second.out())).toEqual([
       `${names.configTable}: exists, left alone (ACTIVE)`,
       `${names.runsTable}: exists, left alone (ACTIVE)`,
     ]);
@@ -135,7 +131,7 @@ describe('creating the tables on DynamoDB Local', () => {
 
   it('exits 1 and says what to check when the endpoint is unreachable', async () => {
     // Prepare: a port nothing listens on (the discard port is not served here).
-    const { io, out, err } = captureIo({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
+    const { io, out, err } = capture({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
     const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
     // Act
@@ -147,13 +143,13 @@ describe('creating the tables on DynamoDB Local', () => {
     }
     // Assess
     expect(status).toBe(1);
-    expect(out).toEqual([]);
-    expect(err.join('\n')).toMatch(/tables create failed against http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
-    expect(err.join('\n')).toMatch(/check that the endpoint is running/);
+    expect(out()).toBe('');
+    expect(err()).toMatch(/tables create failed against http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
+    expect(err()).toMatch(/check that the endpoint is running/);
   });
 
   it('exits 2 on a usage error', async () => {
-    const { io } = captureIo(process.env);
+    const { io } = capture(process.env);
     expect(await main(['tables', 'create', '--no-such-option'], io)).toBe(2);
   });
 });

@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectBudgets } from '../../../src/app/plan-budgets.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import { interfaceExample, interfaceExampleText } from '../../support/builders.ts';
-
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (text) => out.push(text), err: (text) => err.push(text), isTty: false, env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-};
+import { capture } from '../../support/shiftctl.ts';
 
 describe('projectBudgets', () => {
   it("projects the whole month of a model's own budget from the plan, whatever part of it is planned", () => {

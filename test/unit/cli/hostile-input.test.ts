@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/io.ts';
-import { main } from '../../../src/cli/main.ts';
+import { shiftctl } from '../../support/shiftctl.ts';
 
 const exampleText = readFileSync(
   new URL('../../support/fixtures/interface-example.yml', import.meta.url),
@@ -18,18 +17,7 @@ const nowhere = {
   AWS_SECRET_ACCESS_KEY: 'x',
 };
 
-const run = async (argv: readonly string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTty: false,
-    env: nowhere,
-  };
-  const status = await main(argv, io);
-  return { status, out: out.join(''), err: err.join('') };
-};
+const run = (argv: readonly string[]) => shiftctl(argv, nowhere);
 
 const fileWith = (name: string, text: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'shiftctl-hostile-')), name);

@@ -2,17 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
+import { capture } from '../../support/shiftctl.ts';
 
 const fixture = new URL('../../support/fixtures/interface-example.yml', import.meta.url).pathname;
-
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (text) => out.push(text), err: (text) => err.push(text), isTty: false, env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-};
 
 describe('shiftctl plan -f', () => {
   it('prints the documented JSON for the INTERFACE.md example and exits 0', async () => {
