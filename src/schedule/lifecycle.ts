@@ -179,9 +179,10 @@ export const modelRunsBetween = (
   const notes: string[] = [];
   const since = override ? heldFrom(override, from) : from;
   const holds = override !== undefined && since.getTime() < override.until.getTime();
+  // A run that ends just as the override takes hold is reached too: an override run follows on from it.
   const reach = holds
     ? {
-        from: new Date(Math.min(from.getTime(), since.getTime())),
+        from: new Date(Math.min(from.getTime(), since.getTime() - 1)),
         to: new Date(Math.max(to.getTime(), override.until.getTime())),
       }
     : { from, to };
