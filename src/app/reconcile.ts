@@ -18,7 +18,7 @@ import {
   isRecordOf,
   refuseIntent,
 } from './decide.ts';
-import { activeOverrides } from './overrides.ts';
+import { overrideOf } from './overrides.ts';
 
 /** The hosting services the scheduler can act through, by provider. */
 export type HostRegistry = Partial<Record<ModelRef['provider'], ModelHost>>;
@@ -308,11 +308,13 @@ const reconcileModel = async (
 ): Promise<ModelOutcome> => {
   const { config, at, model, observed, open } = context;
   const resolved = resolvedModel(config, model);
-  const stored = context.overrides.find(
-    (candidate) => candidate.model === model && Date.parse(candidate.until) > at.getTime(),
-  );
-  const [override] = activeOverrides(stored ? [stored] : [], at);
-  const { desired, run: wanted, overrideOn } = wantedAt(config, model, at, override);
+  // One override per model; the lifecycle tells whether it holds at `at`.
+  const stored = context.overrides.find((candidate) => candidate.model === model);
+  const {
+    desired,
+    run: wanted,
+    overrideOn,
+  } = wantedAt(config, model, at, stored ? overrideOf(stored) : undefined);
   const observedState = observed instanceof Error ? ('unknown' as const) : observed.state;
   progress.decided = {
     model,

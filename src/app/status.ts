@@ -5,7 +5,7 @@ import { wantedAt } from '../schedule/lifecycle.ts';
 import type { StoredOverride } from '../store/config-repository.ts';
 import { isClosed, type RunRecord } from '../store/run-record.ts';
 import type { AppDeps } from './deps.ts';
-import { activeOverrides } from './overrides.ts';
+import { overrideOf } from './overrides.ts';
 import { modelRefOf, observeAll, PassError } from './reconcile.ts';
 
 /** One model as `shiftctl status` shows it. */
@@ -36,24 +36,17 @@ export const statusAt = async (
   if (!applied)
     throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
   const { config } = applied;
-  const overrides = activeOverrides(stored, at);
   const observations = await observeAll(deps, config.models.map(modelRefOf));
   return Promise.all(
     config.models.map(async (model): Promise<ModelStatus> => {
       const resolved = resolvedModel(config, model.id);
-      const { desired, run: wanted } = wantedAt(
-        config,
-        model.id,
-        at,
-        overrides.findLast((candidate) => candidate.model === model.id),
-      );
+      const own = stored.find((candidate) => candidate.model === model.id);
+      const { desired, run: wanted } = wantedAt(config, model.id, at, own ? overrideOf(own) : undefined);
       const observation = observations.get(refKey(modelRefOf(model)));
       const open = (await deps.runs.open(model.id)).filter((run) => !isClosed(run.outcome));
       const current = open.at(-1);
       const units = current ?? wanted;
-      const override = stored.find(
-        (candidate) => candidate.model === model.id && Date.parse(candidate.until) > at.getTime(),
-      );
+      const override = own && Date.parse(own.until) > at.getTime() ? own : undefined;
       return {
         model: model.id,
         provider: model.provider,

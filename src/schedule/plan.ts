@@ -39,8 +39,9 @@ export interface Plan {
 export interface PlanOptions {
   model?: string;
   /**
-   * Overrides not yet expired at `from`, the last one of a model winning; each holds from its
-   * `setAt` (from `from` when it has none) until its `until`.
+   * The models' overrides, the last one of a model winning; each holds from its `setAt` (from
+   * `from` when it has none) until its `until`. An expired one still names what is left of a run
+   * it stopped.
    */
   overrides?: readonly Override[];
 }
@@ -122,9 +123,7 @@ export const planBetween = (config: SchedulerConfig, from: Date, to: Date, optio
   const models: ModelTotals[] = [];
   for (const modelId of modelIds) {
     const resolved = resolvedModel(config, modelId);
-    const override = options?.overrides?.findLast(
-      (candidate) => candidate.model === modelId && candidate.until.getTime() > from.getTime(),
-    );
+    const override = options?.overrides?.findLast((candidate) => candidate.model === modelId);
     const { runs: own, notes: overrideNotes } = modelRunsBetween(config, modelId, from, to, override);
     notes.push(...overrideNotes);
     let hostedMs = 0;

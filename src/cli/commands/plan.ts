@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
-import { activeOverrides } from '../../app/overrides.ts';
+import { overrideOf } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
 import { UsageError } from '../../errors.ts';
 import type { ResolvedModel, SchedulerConfig } from '../../schedule/config.ts';
@@ -398,7 +398,7 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
               }
               return {
                 config: applied.config,
-                overrides: activeOverrides(await deps.configs.listOverrides(), from),
+                overrides: (await deps.configs.listOverrides()).map(overrideOf),
               };
             })
           : { config: readConfigFile(options.file), overrides: [] };
