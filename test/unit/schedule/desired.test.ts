@@ -86,6 +86,26 @@ describe('desired state of the INTERFACE.md example (Europe/Berlin)', () => {
     expect(otherModel.reason).toBe('no shift');
   });
 
+  it('follows the schedule before an override was set', () => {
+    // Prepare: set at 07:30, off until 08:00
+    const overrides = [
+      {
+        model: 'pcb-line-1',
+        state: 'off' as const,
+        setAt: at('2027-03-26T07:30:00Z'),
+        until: at('2027-03-26T08:00:00Z'),
+      },
+    ];
+
+    // Act
+    const before = desiredAt(config, 'pcb-line-1', at('2027-03-26T07:00:00Z'), { overrides });
+    const since = desiredAt(config, 'pcb-line-1', at('2027-03-26T07:30:00Z'), { overrides });
+
+    // Assess
+    expect(before.state).toBe('on');
+    expect(since.state).toBe('off');
+  });
+
   it('reports the next real change when an override agrees with the schedule at its end', () => {
     // Prepare: on from 03:00 until 06:00 UTC; the schedule is on from 04:40 until 21:00.
     const overrides = [{ model: 'pcb-line-1', state: 'on' as const, until: at('2027-03-26T06:00:00Z') }];

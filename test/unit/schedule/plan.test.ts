@@ -92,4 +92,39 @@ describe('planBetween', () => {
     ]);
     expect(plan.totals.inferenceUnitHours).toBe(18);
   });
+
+  it('lists an override on outside the scheduled runs as the run the tick records: its id from when it begins, its units from the run it follows', () => {
+    // Act: on from 19:00 (during the late shift, which ends 21:00 UTC) until 23:00
+    const plan = planBetween(config, at('2027-03-26T00:00:00Z'), at('2027-03-27T00:00:00Z'), {
+      model: 'pcb-line-1',
+      overrides: [
+        {
+          model: 'pcb-line-1',
+          state: 'on',
+          setAt: at('2027-03-26T19:00:00Z'),
+          until: at('2027-03-26T23:00:00Z'),
+        },
+      ],
+    });
+
+    // Assess
+    expect(
+      plan.runs.map((run) => [
+        run.runId,
+        run.startAt.toISOString(),
+        run.end.toISOString(),
+        run.minInferenceUnits,
+        run.maxInferenceUnits,
+      ]),
+    ).toEqual([
+      ['pcb-line-1@2027-03-26T05:00:00.000Z', '2027-03-26T04:40:00.000Z', '2027-03-26T21:00:00.000Z', 2, 4],
+      [
+        'pcb-line-1@2027-03-26T21:00:00.000Z~override',
+        '2027-03-26T21:00:00.000Z',
+        '2027-03-26T23:00:00.000Z',
+        2,
+        4,
+      ],
+    ]);
+  });
 });
