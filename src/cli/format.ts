@@ -28,6 +28,15 @@ export const formatPercent = (value: number | undefined): string =>
 /** `99.87 %`: a fraction as a percentage, to at most two decimals. */
 export const formatShare = (fraction: number): string => `${roundTo(fraction * 100, 2)} %`;
 
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** `Fri`: a date's weekday, as the timelines name it. */
+export const formatWeekday = (date: Temporal.PlainDate): string => WEEKDAYS[date.dayOfWeek - 1] ?? '';
+
+/** `Fri 2027-03-26`: a local date as a timeline row is labelled. */
+export const formatDayLabel = (date: Temporal.PlainDate): string =>
+  `${formatWeekday(date)} ${date.toString()}`;
+
 /** Inference units as a model is started with them: a minimum and, for auto-scaling, a maximum. */
 export interface UnitsText {
   readonly minInferenceUnits?: number | undefined;

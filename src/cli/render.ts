@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { instantOfLocal } from '../schedule/zoned.ts';
+import { instantOfLocal, localDateOf } from '../schedule/zoned.ts';
 import { formatInZone } from './format.ts';
 
 /**
@@ -188,6 +188,19 @@ export const formatOnClock = (instant: Date, clock: ZoneClock): string => {
 export const hhmmOnClock = (instant: Date, clock: ZoneClock): string => {
   const wall = new Date(instant.getTime() + clock.offsetAt(instant.getTime()));
   return `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}`;
+};
+
+/** The local dates of `timeZone` that [from, to) touches, in order: the rows of a timeline. */
+export const localDatesBetween = (from: Date, to: Date, timeZone: string): Temporal.PlainDate[] => {
+  const dates: Temporal.PlainDate[] = [];
+  const last = localDateOf(new Date(to.getTime() - 1), timeZone);
+  for (
+    let date = localDateOf(from, timeZone);
+    Temporal.PlainDate.compare(date, last) <= 0;
+    date = date.add({ days: 1 })
+  )
+    dates.push(date);
+  return dates;
 };
 
 /** A local day as the timeline draws it: its bar slots and its length in hours. */

@@ -1,10 +1,17 @@
-import { Temporal } from 'temporal-polyfill';
 import { applyConfig } from '../app/apply-config.ts';
 import { listRuns } from '../app/runs-view.ts';
 import { ensureTables } from '../app/tables.ts';
 import { renderRuns } from '../cli/commands/runs.ts';
-import { formatHours, formatInZone, formatShare, formatUsd, roundTo } from '../cli/format.ts';
-import { type BarCell, dayBar, dayBarRuler, type Paint, renderTable, right } from '../cli/render.ts';
+import { formatDayLabel, formatHours, formatInZone, formatShare, formatUsd, roundTo } from '../cli/format.ts';
+import {
+  type BarCell,
+  dayBar,
+  dayBarRuler,
+  localDatesBetween,
+  type Paint,
+  renderTable,
+  right,
+} from '../cli/render.ts';
 import { createDynamoDbClient, createDynamoDocumentClient } from '../platform/aws-clients.ts';
 import { type DynamoDbLocal, isLocalEndpoint, startDynamoDbLocal } from '../platform/dynamodb-local.ts';
 import type { TableNames } from '../platform/env.ts';
@@ -189,15 +196,8 @@ const timelines = (config: SchedulerConfig, result: SimulationResult, paint: Pai
       `${paint('bold', measure.model)}  ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes} min`,
       `                ${paint('dim', dayBarRuler())}`,
     );
-    const last = localDateOf(new Date(result.to.getTime() - 1), tz);
-    for (
-      let date = localDateOf(result.from, tz);
-      Temporal.PlainDate.compare(date, last) <= 0;
-      date = date.add({ days: 1 })
-    ) {
-      lines.push(
-        `${date.toLocaleString('en-US', { weekday: 'short' })} ${date.toString()}  ${dayBar(date, tz, cellAt, paint)}`,
-      );
+    for (const date of localDatesBetween(result.from, result.to, tz)) {
+      lines.push(`${formatDayLabel(date)}  ${dayBar(date, tz, cellAt, paint)}`);
     }
   }
   return lines;

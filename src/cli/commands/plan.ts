@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Temporal } from 'temporal-polyfill';
 import { overrideOf } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
 import { UsageError } from '../../errors.ts';
@@ -9,10 +8,10 @@ import type { Plan } from '../../schedule/plan.ts';
 import { planBetween } from '../../schedule/plan.ts';
 import type { Action, Run } from '../../schedule/runs.ts';
 import type { Window } from '../../schedule/windows.ts';
-import { localDateOf } from '../../schedule/zoned.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
 import {
   formatBudgetProjection,
+  formatDayLabel,
   formatHours,
   formatUnits,
   formatUsd,
@@ -26,6 +25,7 @@ import {
   dayBarRuler,
   formatOnClock,
   hhmmOnClock,
+  localDatesBetween,
   localDay,
   painter,
   renderTable,
@@ -108,8 +108,6 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
   budgets: budgets.map(budgetToJson),
 });
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
 /** A span of instants, [start, end) in epoch milliseconds. */
 type Span = readonly [start: number, end: number];
 
@@ -164,38 +162,21 @@ interface TimelineDay {
 }
 
 /** The local days of a zone that [from, to) touches, each with its bar slots and length. */
-const timelineDays = (plan: Plan, clock: ZoneClock): TimelineDay[] => {
-  const days: TimelineDay[] = [];
-  const last = localDateOf(new Date(plan.to.getTime() - 1), clock.timeZone);
-  for (
-    let date = localDateOf(plan.from, clock.timeZone);
-    Temporal.PlainDate.compare(date, last) <= 0;
-    date = date.add({ days: 1 })
-  ) {
-    const text = date.toString();
-    days.push({ date: text, label: `${WEEKDAYS[date.dayOfWeek - 1]} ${text}`, ...localDay(date, clock) });
-  }
-  return days;
-};
+const timelineDays = (plan: Plan, clock: ZoneClock): TimelineDay[] =>
+  localDatesBetween(plan.from, plan.to, clock.timeZone).map((date) => ({
+    date: date.toString(),
+    label: formatDayLabel(date),
+    ...localDay(date, clock),
+  }));
 
-/** `items` by model, each model's in their order in `items`. */
-const byModel = <T extends { model: string }>(items: readonly T[]): Map<string, T[]> => {
+/** `items` grouped by `keyOf`, each group in the order of `items`. */
+const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
   for (const item of items) {
-    const group = groups.get(item.model);
-    if (group === undefined) groups.set(item.model, [item]);
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
     else group.push(item);
-  }
-  return groups;
-};
-
-/** The windows by the local date they start on, in their order in `windows`. */
-const byLocalDate = (windows: readonly Window[]): Map<string, Window[]> => {
-  const groups = new Map<string, Window[]>();
-  for (const window of windows) {
-    const group = groups.get(window.localDate);
-    if (group === undefined) groups.set(window.localDate, [window]);
-    else group.push(window);
   }
   return groups;
 };
@@ -235,14 +216,14 @@ const renderTimeline = (
   clockOf: (timeZone: string) => ZoneClock,
 ): string[] => {
   const lines: string[] = [];
-  const windowsOf = byModel(plan.windows);
-  const runsOf = byModel(plan.runs);
+  const windowsOf = groupBy(plan.windows, (window) => window.model);
+  const runsOf = groupBy(plan.runs, (run) => run.model);
   const daysOf = new Map<string, TimelineDay[]>();
   for (const { model } of plan.models) {
     const resolved = resolve(model);
     const tz = resolved.timezone;
     const windows = windowsOf.get(model) ?? [];
-    const startedOn = byLocalDate(windows);
+    const startedOn = groupBy(windows, (window) => window.localDate);
     const cellAt = planCell(
       unionOf(windows.map((w) => [w.start.getTime(), w.end.getTime()])),
       unionOf((runsOf.get(model) ?? []).map((run) => [run.startAt.getTime(), run.end.getTime()])),

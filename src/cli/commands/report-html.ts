@@ -8,9 +8,16 @@ import type {
   RunPeriod,
 } from '../../app/report.ts';
 import type { Window } from '../../schedule/windows.ts';
-import { instantOfLocal, localDateOf, zonedOf } from '../../schedule/zoned.ts';
-import { formatBudgetUsed, formatHours, formatInZone, formatPercent, formatUsd } from '../format.ts';
-import { type Column, right } from '../render.ts';
+import { instantOfLocal, zonedOf } from '../../schedule/zoned.ts';
+import {
+  formatBudgetUsed,
+  formatHours,
+  formatInZone,
+  formatPercent,
+  formatUsd,
+  formatWeekday,
+} from '../format.ts';
+import { type Column, localDatesBetween, right } from '../render.ts';
 
 /**
  * `shiftctl report --html`: one self-contained page (inline CSS and SVG, no scripts, no fonts or
@@ -307,22 +314,12 @@ interface DayRow {
   readonly end: Date;
 }
 
-const daysOf = (model: ModelReport): DayRow[] => {
-  const rows: DayRow[] = [];
-  const last = localDateOf(new Date(model.to.getTime() - 1), model.timezone);
-  for (
-    let date = localDateOf(model.from, model.timezone);
-    Temporal.PlainDate.compare(date, last) <= 0;
-    date = date.add({ days: 1 })
-  ) {
-    rows.push({
-      date,
-      start: instantOfLocal(date, 0, model.timezone),
-      end: instantOfLocal(date.add({ days: 1 }), 0, model.timezone),
-    });
-  }
-  return rows;
-};
+const daysOf = (model: ModelReport): DayRow[] =>
+  localDatesBetween(model.from, model.to, model.timezone).map((date) => ({
+    date,
+    start: instantOfLocal(date, 0, model.timezone),
+    end: instantOfLocal(date.add({ days: 1 }), 0, model.timezone),
+  }));
 
 /** The pieces of [start, end) on each day row, as wall-clock hours [x1, x2] of that row. */
 const pieces = (
@@ -342,8 +339,6 @@ const pieces = (
   });
   return result;
 };
-
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 const timelineChart = (model: ModelReport): string => {
   const width = 1100;
@@ -370,7 +365,7 @@ const timelineChart = (model: ModelReport): string => {
         ? ''
         : `<title>${esc(`${day.date.toString()} has ${dayHours} hours: clocks change`)}</title>`;
     parts.push(
-      `<text x="${left - 10}" y="${y + 13}" text-anchor="end" font-size="11.5" fill="${weekend ? COLOURS.muted : COLOURS.ink}">${note}${WEEKDAYS[day.date.dayOfWeek - 1]} ${String(day.date.day).padStart(2, '0')}${dayHours === 24 ? '' : '*'}</text>`,
+      `<text x="${left - 10}" y="${y + 13}" text-anchor="end" font-size="11.5" fill="${weekend ? COLOURS.muted : COLOURS.ink}">${note}${formatWeekday(day.date)} ${String(day.date.day).padStart(2, '0')}${dayHours === 24 ? '' : '*'}</text>`,
     );
   });
   for (let hour = 0; hour <= 24; hour += 1) {

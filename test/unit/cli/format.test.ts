@@ -1,8 +1,10 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
   formatBudgetAmount,
   formatBudgetProjection,
   formatBudgetUsed,
+  formatDayLabel,
   formatHours,
   formatInZone,
   formatPercent,
@@ -64,6 +66,13 @@ describe('budgets', () => {
     expect(formatBudgetUsed({ unit: 'inferenceUnitHours', spent: 80, limit: 100 })).toBe(
       '80.0 / 100.0 unit-h (80 %)',
     );
+  });
+});
+
+describe('local dates', () => {
+  it('labels a date with its weekday', () => {
+    expect(formatDayLabel(Temporal.PlainDate.from('2027-03-26'))).toBe('Fri 2027-03-26');
+    expect(formatDayLabel(Temporal.PlainDate.from('2027-03-28'))).toBe('Sun 2027-03-28');
   });
 });
 

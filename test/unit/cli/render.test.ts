@@ -6,6 +6,7 @@ import {
   barSlotMinutes,
   formatOnClock,
   hhmmOnClock,
+  localDatesBetween,
   localDay,
   renderTable,
   zoneClock,
@@ -107,6 +108,20 @@ describe('formatOnClock and hhmmOnClock', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('localDatesBetween', () => {
+  it("lists the zone's dates that a range touches, its end excluded", () => {
+    const dates = (from: string, to: string, timeZone: string) =>
+      localDatesBetween(new Date(from), new Date(to), timeZone).map((date) => date.toString());
+    expect(dates('2027-03-26T00:00:00+01:00', '2027-03-29T00:00:00+02:00', 'Europe/Berlin')).toEqual([
+      '2027-03-26',
+      '2027-03-27',
+      '2027-03-28',
+    ]);
+    expect(dates('2027-03-26T05:00:00Z', '2027-03-26T05:01:00Z', 'America/New_York')).toEqual(['2027-03-26']);
+    expect(dates('2027-03-26T23:30:00Z', '2027-03-27T00:30:00Z', 'Europe/Berlin')).toEqual(['2027-03-27']);
   });
 });
 
