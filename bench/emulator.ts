@@ -12,8 +12,8 @@ import {
   ListModelsCommand,
   type LookoutVisionClient,
 } from '@aws-sdk/client-lookoutvision';
-import { startEmulator } from '../src/emulator/lookoutvision-emulator.ts';
 import { createLookoutVisionClient } from '../src/providers/lookoutvision/client.ts';
+import { startLookoutVisionEmulator } from '../src/providers/lookoutvision/emulator/index.ts';
 
 const concurrency = 32;
 const maxRequests = 20_000;
@@ -100,7 +100,7 @@ const line = (name: string, figures: Figures): string =>
 
 /** Runs the emulator benchmark and prints one line per scenario and the ratios. */
 export const run = async (): Promise<void> => {
-  const emulator = await startEmulator({ requestsPerSecond: Number.POSITIVE_INFINITY });
+  const emulator = await startLookoutVisionEmulator({ requestsPerSecond: Number.POSITIVE_INFINITY });
   for (let version = 1; version <= 10; version += 1) {
     emulator.seedModel({ projectName: 'bench', modelVersion: String(version) });
   }

@@ -1,31 +1,33 @@
 /**
- * The local Lookout for Vision emulator: start it in-process with `startEmulator`, drive time with a
- * `VirtualClock`, point the real SDK client at `emulator.url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
+ * The emulator kernel: what every emulated hosting service shares (clock, quota, faults, call log,
+ * ledger, hosting state machine, admin API, HTTP server). The engines live with their providers in
+ * `src/providers/<id>/emulator/`; `src/providers/emulators.ts` lists them.
  */
+export { defined, done, handleAdmin, latenciesSchema, latencySchema } from './admin.ts';
 export { type Clock, isVirtualClock, SystemClock, VirtualClock } from './clock.ts';
+export type { AdminResponse, EmulatorEngine } from './engine.ts';
+export type { InjectedError, RandomFaults, RequestScope } from './faults.ts';
+export {
+  type CallOutcome,
+  type CallRecord,
+  EmulatorKernel,
+  type FaultErrors,
+  type HostedModel,
+  type KernelOptions,
+  type Latencies,
+  type Phase,
+} from './kernel.ts';
+export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
+export { ApiQuota, type PerApi, TokenBucket } from './quota.ts';
+export { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
 export {
   adminPrefix,
-  type EmulatorAdmin,
-  type EmulatorOptions,
+  type EmulatorServer,
+  type EmulatorServerOptions,
   type RunningEmulator,
-  startEmulator,
-} from './lookoutvision-emulator.ts';
-export {
-  type ApiName,
-  apiNames,
-  type CallRecord,
-  type EngineOptions,
-  type InjectedError,
-  type Latencies,
-  type LedgerReport,
-  type LedgerRun,
-  LookoutVisionEngine,
-  type ModelAddress,
-  type ModelSnapshot,
-  type ModelStatus,
-  type PerApi,
-  type RandomFaults,
-  type SeedModel,
-} from './lookoutvision-engine.ts';
-export { type Latency, mulberry32 } from './random.ts';
-export { ServiceError, type ServiceErrorType, serviceErrorTypes } from './service-error.ts';
+  runningEmulator,
+  serveEngine,
+  startEmulatorServer,
+} from './server.ts';
+export { ServiceError, serviceErrors } from './service-error.ts';
+export { awsJson11, restJson, type WireProtocol, type WireRequest, type WireResponse } from './wire.ts';

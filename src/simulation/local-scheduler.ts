@@ -4,30 +4,36 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { HostRegistry, ReconcileDeps } from '../app/reconcile.ts';
 import { VirtualClock } from '../emulator/clock.ts';
-import type { EmulatorOptions, RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
-import { startEmulator } from '../emulator/lookoutvision-emulator.ts';
-import {
-  type RekognitionEmulatorOptions,
-  type RunningRekognitionEmulator,
-  startRekognitionEmulator,
-} from '../emulator/rekognition-emulator.ts';
-import { projectNameOfArn } from '../emulator/rekognition-engine.ts';
+import { type EmulatorServer, runningEmulator, startEmulatorServer } from '../emulator/server.ts';
 import type { TableNames } from '../platform/env.ts';
+import type { ShiftsConfig } from '../providers/config.ts';
+import { emulators, refsOf } from '../providers/emulators.ts';
 import { createLookoutVisionClient } from '../providers/lookoutvision/client.ts';
+import {
+  createLookoutVisionEngine,
+  type LookoutVisionEmulatorOptions,
+  type RunningLookoutVisionEmulator,
+} from '../providers/lookoutvision/emulator/index.ts';
 import { LookoutVisionModelHost } from '../providers/lookoutvision/host.ts';
 import { createRekognitionClient } from '../providers/rekognition/client.ts';
+import {
+  createRekognitionEngine,
+  type RekognitionEmulatorOptions,
+  type RunningRekognitionEmulator,
+} from '../providers/rekognition/emulator/index.ts';
 import { RekognitionModelHost } from '../providers/rekognition/host.ts';
-import type { SchedulerConfig } from '../schedule/config.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
 
-/** The scheduler wired to DynamoDB tables and a Lookout for Vision emulator on a virtual clock. */
+/** The scheduler wired to DynamoDB tables and the emulators of its providers on a virtual clock. */
 export interface LocalScheduler {
   readonly clock: VirtualClock;
-  readonly emulator: RunningEmulator & { readonly clock: VirtualClock };
+  /** The one server of every emulator below; its URL is each `AWS_ENDPOINT_URL_<SERVICE>`. */
+  readonly server: EmulatorServer;
+  readonly emulator: RunningLookoutVisionEmulator & { readonly clock: VirtualClock };
   /**
-   * The Rekognition Custom Labels emulator on the same clock, when the config has Rekognition
-   * models; each version is seeded under the exact project ARN the config names.
+   * The Rekognition Custom Labels emulator on the same clock and server, when the config has
+   * Rekognition models; each version is seeded under the exact project ARN the config names.
    */
   readonly rekognition?: RunningRekognitionEmulator & { readonly clock: VirtualClock };
   readonly deps: ReconcileDeps & {
@@ -39,41 +45,53 @@ export interface LocalScheduler {
   close(): Promise<void>;
 }
 
-export interface LocalSchedulerOptions extends Omit<EmulatorOptions, 'clock' | 'models'> {
-  readonly config: SchedulerConfig;
+export interface LocalSchedulerOptions extends Omit<LookoutVisionEmulatorOptions, 'clock' | 'models'> {
+  readonly config: ShiftsConfig;
   readonly start: Date;
   readonly documents: DynamoDBDocumentClient;
   readonly tables: TableNames;
-  /** Options of the Rekognition emulator (started only for a config with Rekognition models). */
-  readonly rekognitionOptions?: Omit<RekognitionEmulatorOptions, 'clock' | 'models'>;
+  /** Options of the Rekognition engine (created only for a config with Rekognition models). */
+  readonly rekognitionOptions?: Omit<
+    RekognitionEmulatorOptions,
+    'clock' | 'models' | 'port' | 'responseDelayMs'
+  >;
 }
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
- * Starts an emulator holding every Lookout for Vision model of `config` (TRAINED), points a real
- * SDK client at it through `AWS_ENDPOINT_URL_LOOKOUTVISION` (the SDK's own variable), and builds
- * the scheduler's stores and host as the Lambdas do. The emulator's quota counts virtual seconds,
- * since the whole pass happens at one virtual instant, and its throttling answers carry no
- * wall-clock `Retry-After` (the SDK's own backoff still applies). When `config` has Rekognition
- * models, a Rekognition emulator on the same clock holds them (TRAINING_COMPLETED, under the
- * config's project ARNs) and `AWS_ENDPOINT_URL_REKOGNITION` points at it.
+ * Starts one emulator server holding every model of `config`, each ready to start (Lookout for
+ * Vision always; Rekognition when the config has Rekognition models, under the config's project
+ * ARNs), points real SDK clients at it through the SDK's own `AWS_ENDPOINT_URL_<SERVICE>`
+ * variables, and builds the scheduler's stores and hosts as the Lambdas do. The engines' quota
+ * counts virtual seconds, since the whole pass happens at one virtual instant, and their throttling
+ * answers carry no wall-clock `Retry-After` (the SDK's own backoff still applies).
  */
 export const startLocalScheduler = async (options: LocalSchedulerOptions): Promise<LocalScheduler> => {
-  const { config, start, documents, tables, rekognitionOptions, ...emulatorOptions } = options;
+  const { config, start, documents, tables, rekognitionOptions, port, responseDelayMs, ...lookoutOptions } =
+    options;
   const clock = new VirtualClock(start);
-  const emulator = await startEmulator({
-    monotonicNowMs: () => clock.now().getTime(),
-    retryAfterSeconds: 0,
-    ...emulatorOptions,
-    clock,
-    models: config.models.flatMap((model) =>
-      model.provider === 'lookoutvision'
-        ? [{ projectName: model.projectName, modelVersion: model.modelVersion }]
-        : [],
-    ),
+  const virtual = { monotonicNowMs: () => clock.now().getTime(), retryAfterSeconds: 0 };
+  const refs = refsOf(config);
+  const lookoutVision = createLookoutVisionEngine({ ...virtual, ...lookoutOptions, clock });
+  emulators.lookoutvision.seed(lookoutVision, refs);
+  const hasRekognition = config.models.some((model) => model.provider === 'rekognition');
+  const rekognitionEngine = hasRekognition
+    ? createRekognitionEngine({ ...virtual, ...rekognitionOptions, clock })
+    : undefined;
+  if (rekognitionEngine) emulators.rekognition.seed(rekognitionEngine, refs);
+  const server = await startEmulatorServer({
+    engines: rekognitionEngine ? [lookoutVision, rekognitionEngine] : [lookoutVision],
+    ...(port === undefined ? {} : { port }),
+    ...(responseDelayMs === undefined ? {} : { responseDelayMs }),
   });
-  process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = emulator.url;
+  process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = server.url;
+  if (rekognitionEngine) process.env.AWS_ENDPOINT_URL_REKOGNITION = server.url;
+  const emulator = runningEmulator(lookoutVision, server) as LocalScheduler['emulator'];
+  const rekognition = rekognitionEngine
+    ? (runningEmulator(rekognitionEngine, server) as NonNullable<LocalScheduler['rekognition']>)
+    : undefined;
+
   // The SDK still retries throttled and failed calls (3 attempts), but without wall-clock backoff
   // or adaptive rate limiting: the quota counts virtual seconds, and a day passes in seconds here.
   const retryStrategy = () => new ConfiguredRetryStrategy(3, () => 1);
@@ -86,26 +104,8 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
   const hosts: HostRegistry = {
     lookoutvision: new LookoutVisionModelHost(client),
   };
-
-  const rekognitionModels = config.models.flatMap((model) =>
-    model.provider === 'rekognition' ? [model] : [],
-  );
-  let rekognition: RunningRekognitionEmulator | undefined;
   let rekognitionClient: RekognitionClient | undefined;
-  if (rekognitionModels.length > 0) {
-    rekognition = await startRekognitionEmulator({
-      monotonicNowMs: () => clock.now().getTime(),
-      retryAfterSeconds: 0,
-      ...rekognitionOptions,
-      clock,
-      models: rekognitionModels.map((model) => {
-        const projectName = projectNameOfArn(model.projectArn);
-        if (projectName === undefined)
-          throw new RangeError(`${model.id}: the emulator cannot hold project ${model.projectArn}`);
-        return { projectName, projectArn: model.projectArn, versionName: model.versionName };
-      }),
-    });
-    process.env.AWS_ENDPOINT_URL_REKOGNITION = rekognition.url;
+  if (rekognition) {
     rekognitionClient = createRekognitionClient({
       region,
       credentials: localCredentials,
@@ -116,10 +116,9 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
 
   return {
     clock,
-    emulator: emulator as RunningEmulator & { readonly clock: VirtualClock },
-    ...(rekognition
-      ? { rekognition: rekognition as RunningRekognitionEmulator & { readonly clock: VirtualClock } }
-      : {}),
+    server,
+    emulator,
+    ...(rekognition ? { rekognition } : {}),
     client,
     ...(rekognitionClient ? { rekognitionClient } : {}),
     deps: {
@@ -132,8 +131,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     close: async () => {
       client.destroy();
       rekognitionClient?.destroy();
-      await emulator.close();
-      await rekognition?.close();
+      await server.close();
     },
   };
 };

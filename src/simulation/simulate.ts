@@ -2,14 +2,16 @@ import type { ModelOutcome, PassReport, ReconcileDeps } from '../app/reconcile.t
 import { reconcile } from '../app/reconcile.ts';
 import { reconcileEdge } from '../app/shift-edge.ts';
 import type { VirtualClock } from '../emulator/clock.ts';
-import type { RunningEmulator } from '../emulator/lookoutvision-emulator.ts';
-import type { ModelStatus } from '../emulator/lookoutvision-engine.ts';
-import type { RunningRekognitionEmulator } from '../emulator/rekognition-emulator.ts';
-import { type ProjectVersionStatus, projectNameOfArn } from '../emulator/rekognition-engine.ts';
 import type { ObservedState } from '../hosting/model-host.ts';
+import type { ShiftsConfig } from '../providers/config.ts';
+import type { ModelStatus, RunningLookoutVisionEmulator } from '../providers/lookoutvision/emulator/index.ts';
 import { observedStateOfLookoutVisionStatus } from '../providers/lookoutvision/statuses.ts';
+import {
+  type ProjectVersionStatus,
+  projectNameOfArn,
+  type RunningRekognitionEmulator,
+} from '../providers/rekognition/emulator/index.ts';
 import { observedStateOfRekognitionStatus } from '../providers/rekognition/statuses.ts';
-import type { SchedulerConfig } from '../schedule/config.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
 
@@ -71,12 +73,12 @@ export interface SimulationResult {
 export type Driver = (at: Date) => Promise<readonly PassReport[]>;
 
 export interface SimulationOptions {
-  readonly config: SchedulerConfig;
+  readonly config: ShiftsConfig;
   /** The scheduler's stores and hosts, for the default driver. */
   readonly deps: ReconcileDeps;
   /** Replaces the scheduler (reconcile tick and shift edges) with another strategy. */
   readonly driver?: Driver;
-  readonly emulator: RunningEmulator & { readonly clock: VirtualClock };
+  readonly emulator: RunningLookoutVisionEmulator & { readonly clock: VirtualClock };
   /**
    * The Rekognition emulator holding the config's Rekognition models, on the same clock as
    * `emulator`; without it those models are not measured.
@@ -106,8 +108,8 @@ interface Measured {
 }
 
 const measuredOf = (
-  model: SchedulerConfig['models'][number],
-  emulator: RunningEmulator,
+  model: ShiftsConfig['models'][number],
+  emulator: RunningLookoutVisionEmulator,
   rekognition: RunningRekognitionEmulator | undefined,
 ): Measured | undefined => {
   if (model.provider === 'lookoutvision') {

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-lookoutvision';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../src/emulator/clock.ts';
+import type { HostingErrorCode, ModelRef } from '../../src/hosting/model-host.ts';
 import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
 import {
   type LookoutVisionApiName,
@@ -18,7 +19,6 @@ import {
   type RunningLookoutVisionEmulator,
   startLookoutVisionEmulator,
 } from '../../src/providers/lookoutvision/emulator/index.ts';
-import type { HostingErrorCode, ModelRef } from '../../src/hosting/model-host.ts';
 import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
 import { isLookoutVisionRef } from '../../src/providers/lookoutvision/schema.ts';
 import { describeModelHostContract, type HostOperation } from './model-host.contract.ts';

@@ -1,37 +1,44 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type SeedModel, startEmulator } from '../../emulator/index.ts';
+import { SystemClock } from '../../emulator/clock.ts';
+import { startEmulatorServer } from '../../emulator/server.ts';
 import { UsageError } from '../../errors.ts';
-import { parseConfigText } from '../../schedule/config.ts';
+import { emulators, providersOf, refsOf } from '../../providers/emulators.ts';
+import { type ProviderId, providerIds } from '../../providers/registry.ts';
+import type { SchedulerConfig } from '../../schedule/config.ts';
+import { readConfigFile } from '../context.ts';
 import type { CliIo } from '../io.ts';
 
 interface EmulatorCommandOptions {
   readonly port: string;
   readonly file?: string;
+  readonly provider?: string;
   readonly startLatency?: string;
   readonly stopLatency?: string;
 }
 
 /**
- * `shiftctl emulator`: the local Lookout for Vision on 127.0.0.1, on the real clock, until SIGINT or
- * SIGTERM. The one line on stdout is the contract scripts wait for: `listening on http://127.0.0.1:PORT`.
+ * `shiftctl emulator`: the local hosting services on 127.0.0.1, on the real clock, until SIGINT or
+ * SIGTERM, all on one port. The first line on stdout is the contract scripts wait for: `listening on
+ * http://127.0.0.1:PORT`; one `AWS_ENDPOINT_URL_<SERVICE>=URL` line per service served follows.
  */
 export const registerEmulatorCommand = (program: Command, io: CliIo): void => {
   program
     .command('emulator')
     .description(
-      'run the local, wire-faithful Lookout for Vision emulator on 127.0.0.1 until stopped (Ctrl-C); ' +
-        'point the SDK at it with AWS_ENDPOINT_URL_LOOKOUTVISION',
+      'run the local, wire-faithful hosting services on 127.0.0.1 until stopped (Ctrl-C): those FILE ' +
+        'uses, Lookout for Vision without FILE, or the one --provider names; all on one port',
     )
     .option('--port <N>', 'port to listen on; 0 picks a free one', '0')
-    .option('-f, --file <FILE>', 'create each lookoutvision model FILE names, TRAINED')
-    .option('--start-latency <SECONDS>', 'how long a start takes before HOSTED (default 600)')
-    .option('--stop-latency <SECONDS>', 'how long a stop takes before TRAINED (default 120)')
+    .option('-f, --file <FILE>', 'create each model FILE names, ready to start')
+    .option('--provider <NAME>', `serve only this provider (${providerIds.join(', ')})`)
+    .option('--start-latency <SECONDS>', 'how long a start takes, for every provider (default 600)')
+    .option('--stop-latency <SECONDS>', 'how long a stop takes, for every provider (default 120)')
     .addHelpText(
       'after',
       [
         '',
-        'The admin interface (seed models, faults, call log, ledger) is JSON under /__emulator/.',
+        'The admin interface (seed models, faults, call log, ledger) is JSON under /__emulator/',
+        '(the first provider served) and /__emulator/<provider>/.',
         '',
         'Example:',
         '  shiftctl emulator -f shifts.yml --start-latency 5 &',
@@ -42,40 +49,40 @@ export const registerEmulatorCommand = (program: Command, io: CliIo): void => {
       const port = parseNumber(options.port, '--port', { integer: true, max: 65_535 });
       const startLatency = optionalSeconds(options.startLatency, '--start-latency');
       const stopLatency = optionalSeconds(options.stopLatency, '--stop-latency');
-      const models = options.file === undefined ? [] : await modelsOf(options.file);
+      const only = options.provider === undefined ? undefined : providerNamed(options.provider);
+      const config = options.file === undefined ? undefined : readConfigFile(options.file);
+      const served = only ? [only] : servedBy(config);
 
-      const emulator = await startEmulator({
-        port,
-        models,
-        ...(startLatency === undefined ? {} : { startLatency }),
-        ...(stopLatency === undefined ? {} : { stopLatency }),
+      const clock = new SystemClock();
+      const refs = config ? refsOf(config) : [];
+      const engines = served.map((id) => {
+        const emulator = emulators[id];
+        const engine = emulator.createEngine({
+          clock,
+          ...(startLatency === undefined ? {} : { startLatency }),
+          ...(stopLatency === undefined ? {} : { stopLatency }),
+        });
+        for (const name of emulator.seed(engine, refs))
+          io.err(`created ${id} ${name} (${emulator.readyStatus})`);
+        return engine;
       });
-      for (const model of models) io.err(`created ${model.projectName}/${model.modelVersion} (TRAINED)`);
-      io.out(`listening on ${emulator.url}`);
+      const server = await startEmulatorServer({ engines, port });
+      io.out(`listening on ${server.url}`);
+      for (const id of served) io.out(`${emulators[id].endpointVariable}=${server.url}`);
       await untilStopped();
-      await emulator.close();
+      await server.close();
     });
 };
 
-/** The lookoutvision models a shifts file names. `latest` needs a real version behind it: "1". */
-const modelsOf = async (file: string): Promise<SeedModel[]> => {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const seen = new Set<string>();
-  const models: SeedModel[] = [];
-  for (const model of parseConfigText(text, file).models) {
-    if (model.provider !== 'lookoutvision') continue;
-    const modelVersion = model.modelVersion === 'latest' ? '1' : model.modelVersion;
-    const key = `${model.projectName}/${modelVersion}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    models.push({ projectName: model.projectName, modelVersion });
-  }
-  return models;
+/** The providers a file uses; Lookout for Vision when there is no file. */
+const servedBy = (config: SchedulerConfig | undefined): ProviderId[] =>
+  config === undefined ? ['lookoutvision'] : providersOf(config);
+
+const providerNamed = (name: string): ProviderId => {
+  const id = providerIds.find((known) => known === name);
+  if (id === undefined)
+    throw new UsageError(`--provider: "${name}" is not a provider (${providerIds.join(', ')})`);
+  return id;
 };
 
 const untilStopped = (): Promise<void> =>

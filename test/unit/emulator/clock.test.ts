@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/emulator/clock.ts';
+import { TokenBucket } from '../../../src/emulator/quota.ts';
 import { drawLatency, mulberry32 } from '../../../src/emulator/random.ts';
-import { TokenBucket } from '../../../src/emulator/throttle.ts';
 
 describe('virtual clock', () => {
   it('advances and sets forward without waiting', () => {

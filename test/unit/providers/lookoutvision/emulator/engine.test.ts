@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/emulator/clock.ts';
+import { VirtualClock } from '../../../../../src/emulator/clock.ts';
 import {
   type ApiRequest,
-  type EngineOptions,
   LookoutVisionEngine,
+  type LookoutVisionEngineOptions,
   type ModelAddress,
-} from '../../../src/emulator/lookoutvision-engine.ts';
+} from '../../../../../src/providers/lookoutvision/emulator/engine.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
 const board: ModelAddress = { projectName: 'circuit-boards', modelVersion: '3' };
 
-const setup = (options: Partial<EngineOptions> = {}) => {
+const setup = (options: Partial<LookoutVisionEngineOptions> = {}) => {
   const clock = new VirtualClock('2027-03-26T04:00:00Z');
   const engine = new LookoutVisionEngine({
     clock,

@@ -1,16 +1,16 @@
 import { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/emulator/clock.ts';
+import { VirtualClock } from '../../../../../src/emulator/clock.ts';
+import type { WireResponse } from '../../../../../src/emulator/wire.ts';
 import {
   projectNameOfArn,
   type RekognitionApiRequest,
-  type RekognitionApiResponse,
   RekognitionEngine,
   type RekognitionEngineOptions,
   type ProjectVersionStatus as Status,
   type VersionAddress,
-} from '../../../src/emulator/rekognition-engine.ts';
+} from '../../../../../src/providers/rekognition/emulator/engine.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -48,8 +48,7 @@ const describeVersions = (
   api: 'DescribeProjectVersions',
   body: { ProjectArn: projectArn, ...extra },
 });
-const errorTypeOf = (response: RekognitionApiResponse): unknown =>
-  (response.body as { __type?: unknown }).__type;
+const errorTypeOf = (response: WireResponse): unknown => (response.body as { __type?: unknown }).__type;
 const statusOf = (engine: RekognitionEngine, address = board): string => engine.model(address).status;
 
 describe('hosting state machine on a virtual clock', () => {
@@ -328,7 +327,7 @@ describe('DescribeProjectVersions', () => {
     }
     return engine.seedProject('lines');
   };
-  const namesOf = (response: RekognitionApiResponse): string[] =>
+  const namesOf = (response: WireResponse): string[] =>
     (
       response.body as { ProjectVersionDescriptions: { ProjectVersionArn: string }[] }
     ).ProjectVersionDescriptions.map((description) => description.ProjectVersionArn.split('/')[3] ?? '');

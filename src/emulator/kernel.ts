@@ -1,0 +1,333 @@
+/**
+ * What every emulated hosting service shares: the clock, the per-API quota, scripted and random
+ * faults, the call log, the billing ledger and the hosting state machine. An engine adds only its
+ * wire protocol, its statuses and its errors.
+ *
+ * Status is evaluated lazily: a transition stores when it is due, and every read first settles the
+ * model against the clock. Nothing runs in the background, so a virtual clock may jump any distance.
+ */
+import type { Clock } from './clock.ts';
+import { type InjectedError, InjectedErrors, type RandomFaults, type RequestScope } from './faults.ts';
+import { BillingLedger, type LedgerReport, type Units } from './ledger.ts';
+import { ApiQuota, type PerApi, perApi } from './quota.ts';
+import { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
+import { ServiceError } from './service-error.ts';
+import type { WireProtocol, WireResponse } from './wire.ts';
+
+const minute = 60_000;
+
+/** How long starts and stops take; unset fields keep their current value. */
+export interface Latencies {
+  readonly start?: Latency;
+  readonly stop?: Latency;
+}
+
+/** The options every engine takes. */
+export interface KernelOptions<Api extends string> {
+  readonly clock: Clock;
+  /** Seeds latencies and random faults; the same seed replays the same run. Default 1. */
+  readonly seed?: number;
+  /** Default 10 minutes: samples of the real services say a start takes minutes. */
+  readonly startLatency?: Latency;
+  /** Default 2 minutes. */
+  readonly stopLatency?: Latency;
+  /** The per-API quota in requests per second; default 5 like the real services. `Infinity` turns it off. */
+  readonly requestsPerSecond?: PerApi<Api, number>;
+  /** The page size of list operations when the caller sends none. Default 100. */
+  readonly defaultPageSize?: number;
+  /** The most inference units all starting and hosted models may hold together. */
+  readonly inferenceUnitQuota?: number;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly faults?: RandomFaults<Api>;
+  /** Monotonic milliseconds for the quota's token buckets; tests pass their own. */
+  readonly monotonicNowMs?: () => number;
+  /**
+   * The `Retry-After` of throttling answers, in whole seconds; default 1, the quota's own period. A
+   * simulation on a virtual clock passes 0, so the SDK backs off on its own short schedule instead
+   * of waiting a wall-clock second for a quota that counts virtual time.
+   */
+  readonly retryAfterSeconds?: number;
+}
+
+/** `accepted`: a start or stop that changed the model; `replayed`: a token replay that changed nothing. */
+export type CallOutcome = 'ok' | 'accepted' | 'replayed' | 'error';
+
+/** One request on an AWS path, as answered; `Fields` name the model the way its service does. */
+export type CallRecord<Api extends string, Fields extends object = object> = {
+  readonly seq: number;
+  /** The engine clock's instant (virtual under a virtual clock). */
+  readonly at: Date;
+  readonly api: Api;
+} & Fields & {
+    readonly httpStatus: number;
+    readonly outcome: CallOutcome;
+    readonly errorType?: string;
+  };
+
+/** A status that holds still, or a transition due at `until` that ends in `becomes`. */
+export type Phase<Status extends string> =
+  | { readonly status: Status }
+  | {
+      readonly status: Status;
+      readonly until: number;
+      readonly becomes: Status;
+      /** The billed run ends with the transition: a completed stop, or a failed start. */
+      readonly closes?: 'stopped' | 'failed';
+    };
+
+/** The hosting state of one model, as the kernel drives it. */
+export interface HostedModel<Status extends string> {
+  phase: Phase<Status>;
+  units?: Units;
+  latencies: Latencies;
+  failNextStarts: number;
+  /** The ledger run this model is billed for, if any. */
+  openRun?: number;
+}
+
+/** The exceptions an engine answers the kernel's own faults with. */
+export interface FaultErrors<Api extends string, ErrorType extends string> {
+  throttled(api: Api, message: string, retryAfterSeconds: number): ServiceError;
+  internal(): ServiceError;
+  injected(spec: InjectedError<Api, ErrorType>, scope: RequestScope, retryAfterSeconds: number): ServiceError;
+}
+
+/** A request about to be answered: its API, what it is about, and what the call log keeps of it. */
+export interface KernelCall<Api extends string, Fields extends object> {
+  readonly api: Api;
+  readonly scope: RequestScope;
+  readonly fields: Fields;
+}
+
+/** The shared machinery of one engine. */
+export class EmulatorKernel<
+  Api extends string,
+  ErrorType extends string,
+  Model extends object,
+  Fields extends object,
+> {
+  readonly clock: Clock;
+  readonly region: string;
+  readonly accountId: string;
+  readonly pageSize: number;
+  readonly inferenceUnitQuota: number;
+  readonly #retryAfterSeconds: number;
+  readonly #seed: number;
+  // Two streams, so adding a request (a fault draw) never shifts the latencies a run draws.
+  #faultRandom: Random;
+  #latencyRandom: Random;
+  #defaults: { start: Latency; stop: Latency };
+  readonly #quota: ApiQuota<Api>;
+  #faults: RandomFaults<Api>;
+  readonly #injected = new InjectedErrors<Api, ErrorType>();
+  readonly #ledger = new BillingLedger<Model>();
+  #calls: CallRecord<Api, Fields>[] = [];
+
+  constructor(
+    private readonly options: KernelOptions<Api>,
+    private readonly protocol: WireProtocol,
+    private readonly errors: FaultErrors<Api, ErrorType>,
+  ) {
+    this.clock = options.clock;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.pageSize = options.defaultPageSize ?? 100;
+    this.inferenceUnitQuota = options.inferenceUnitQuota ?? Number.POSITIVE_INFINITY;
+    this.#retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.#seed = options.seed ?? 1;
+    this.#faultRandom = mulberry32(this.#seed);
+    this.#latencyRandom = mulberry32(this.#seed ^ 0x9e3779b9);
+    this.#defaults = this.#initialLatencies();
+    this.#quota = new ApiQuota(
+      options.requestsPerSecond ?? 5,
+      options.monotonicNowMs ?? (() => performance.now()),
+    );
+    this.#faults = options.faults ?? {};
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /**
+   * Answers one request and records it in the call log: the quota first, then scripted faults,
+   * then random ones (the order a caller would meet them in), then `act`. A `ServiceError` from
+   * any of them is the answer; anything else is a bug and propagates.
+   */
+  answer(
+    call: KernelCall<Api, Fields>,
+    act: (now: number) => { readonly response: WireResponse; readonly outcome: CallOutcome },
+  ): WireResponse {
+    const at = this.clock.now();
+    let response: WireResponse;
+    let outcome: CallOutcome;
+    let errorType: string | undefined;
+    try {
+      this.#admit(call);
+      ({ response, outcome } = act(at.getTime()));
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      response = this.protocol.errorResponse(error);
+      outcome = 'error';
+      errorType = error.type;
+    }
+    this.#calls.push({
+      seq: this.#calls.length + 1,
+      at,
+      api: call.api,
+      ...call.fields,
+      httpStatus: response.httpStatus,
+      outcome,
+      ...(errorType === undefined ? {} : { errorType }),
+    } as CallRecord<Api, Fields>);
+    return response;
+  }
+
+  #admit({ api, scope }: KernelCall<Api, Fields>): void {
+    if (!this.#quota.tryTake(api)) throw this.errors.throttled(api, 'Rate exceeded', this.#retryAfterSeconds);
+    const injected = this.#injected.take(api, scope);
+    if (injected) throw this.errors.injected(injected, scope, this.#retryAfterSeconds);
+    if (this.chance(perApi(this.#faults.throttleProbability, api, 0))) {
+      throw this.errors.throttled(api, 'Rate exceeded', this.#retryAfterSeconds);
+    }
+    if (this.chance(perApi(this.#faults.internalErrorProbability, api, 0))) throw this.errors.internal();
+  }
+
+  /** Draws only when a fault is configured, so a run without faults consumes no random numbers. */
+  chance(probability: number): boolean {
+    return probability > 0 && this.#faultRandom() < probability;
+  }
+
+  // ---------------------------------------------------------------- the hosting state machine
+
+  /** How long `which` takes for a model: its own latency, else the default, drawn from the seed. */
+  draw(latencies: Latencies, which: 'start' | 'stop'): number {
+    return Math.max(0, drawLatency(latencies[which] ?? this.#defaults[which], this.#latencyRandom));
+  }
+
+  /**
+   * An accepted start: bills `units` from `now` and moves to `starting`, which ends in `hosted`, or
+   * in `failed` when a scripted or random hosting failure is due.
+   */
+  beginStart<Status extends string>(
+    model: HostedModel<Status>,
+    billed: Model,
+    units: Units,
+    now: number,
+    statuses: { readonly starting: Status; readonly hosted: Status; readonly failed: Status },
+  ): void {
+    let fails = false;
+    if (model.failNextStarts > 0) {
+      model.failNextStarts -= 1;
+      fails = true;
+    } else if (this.chance(this.#faults.hostingFailureProbability ?? 0)) {
+      fails = true;
+    }
+    model.units = units;
+    model.phase = {
+      status: statuses.starting,
+      until: now + this.draw(model.latencies, 'start'),
+      becomes: fails ? statuses.failed : statuses.hosted,
+      ...(fails ? { closes: 'failed' as const } : {}),
+    };
+    model.openRun = this.#ledger.open(billed, units, now);
+  }
+
+  /** An accepted stop: `stopping` until the stop latency has passed, then `stopped`, billing ended. */
+  beginStop<Status extends string>(
+    model: HostedModel<Status>,
+    now: number,
+    statuses: { readonly stopping: Status; readonly stopped: Status },
+  ): void {
+    model.phase = {
+      status: statuses.stopping,
+      until: now + this.draw(model.latencies, 'stop'),
+      becomes: statuses.stopped,
+      closes: 'stopped',
+    };
+  }
+
+  /** Bills `units` for a model seeded in a status that holds them, from `now`. */
+  bill<Status extends string>(model: HostedModel<Status>, billed: Model, units: Units, now: number): void {
+    model.units = units;
+    model.openRun = this.#ledger.open(billed, units, now);
+  }
+
+  /** Applies every transition that is due by `now`, each at its own instant. */
+  settle<Status extends string>(model: HostedModel<Status>, now: number): void {
+    for (;;) {
+      const phase = model.phase;
+      if (!('until' in phase) || phase.until > now) return;
+      model.phase = { status: phase.becomes };
+      if (phase.closes !== undefined && model.openRun !== undefined) {
+        this.#ledger.close(model.openRun, phase.until, phase.closes);
+        delete model.openRun;
+      }
+    }
+  }
+
+  /** The minimum units of every model, settled at `now`, whose status holds units. */
+  unitsInUse<Status extends string>(
+    models: Iterable<HostedModel<Status>>,
+    holding: ReadonlySet<Status>,
+    now: number,
+  ): number {
+    let total = 0;
+    for (const model of models) {
+      this.settle(model, now);
+      if (holding.has(model.phase.status)) total += model.units?.min ?? 0;
+    }
+    return total;
+  }
+
+  // ---------------------------------------------------------------- administration
+
+  /** Sets the defaults of every model without latencies of its own. */
+  setDefaultLatencies(latencies: Latencies): void {
+    this.#defaults = { ...this.#defaults, ...latencies };
+  }
+
+  /** Answers the next matching requests with a chosen exception. */
+  injectError(spec: InjectedError<Api, ErrorType>): void {
+    this.#injected.add(spec);
+  }
+
+  /** Replaces the random faults. */
+  setFaults(faults: RandomFaults<Api>): void {
+    this.#faults = faults;
+  }
+
+  /** Replaces the per-API quota; buckets start full. */
+  setQuota(requestsPerSecond: PerApi<Api, number>): void {
+    this.#quota.set(requestsPerSecond);
+  }
+
+  /** Every request answered so far, oldest first. */
+  callLog(): readonly CallRecord<Api, Fields>[] {
+    return [...this.#calls];
+  }
+
+  /** The billing ledger now; the engine settles its models first. */
+  ledger(keyOf: (model: Model) => string): LedgerReport<Model> {
+    return this.#ledger.report(this.clock.now(), keyOf);
+  }
+
+  /** Forgets faults, the ledger and the call log; restores the options. The clock stays. */
+  reset(): void {
+    this.#ledger.clear();
+    this.#calls = [];
+    this.#injected.clear();
+    this.#faultRandom = mulberry32(this.#seed);
+    this.#latencyRandom = mulberry32(this.#seed ^ 0x9e3779b9);
+    this.#faults = this.options.faults ?? {};
+    this.#quota.set(this.options.requestsPerSecond ?? 5);
+    this.#defaults = this.#initialLatencies();
+  }
+
+  #initialLatencies(): { start: Latency; stop: Latency } {
+    return { start: this.options.startLatency ?? 10 * minute, stop: this.options.stopLatency ?? 2 * minute };
+  }
+}
+
+/** When the transition under way completes, as a snapshot shows it; nothing for a status that holds still. */
+export const transitionDueAt = (phase: Phase<string>): { transitionDueAt?: Date } =>
+  'until' in phase ? { transitionDueAt: new Date(phase.until) } : {};

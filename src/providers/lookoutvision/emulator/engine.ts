@@ -1,0 +1,530 @@
+/**
+ * The Lookout for Vision service on the emulator kernel: projects and model versions, its statuses,
+ * its exceptions, client tokens and the REST-JSON answers of its five operations. The kernel
+ * supplies the clock, quota, faults, call log, ledger and the hosting state machine.
+ */
+import type { AdminResponse, EmulatorEngine } from '../../../emulator/engine.ts';
+import type { InjectedError, RandomFaults, RequestScope } from '../../../emulator/faults.ts';
+import {
+  type CallOutcome,
+  type CallRecord,
+  EmulatorKernel,
+  type HostedModel,
+  type KernelOptions,
+  type Latencies,
+  transitionDueAt,
+} from '../../../emulator/kernel.ts';
+import type { LedgerReport, LedgerRun, Units } from '../../../emulator/ledger.ts';
+import type { PerApi } from '../../../emulator/quota.ts';
+import { encodeNextToken } from '../../../emulator/requests.ts';
+import { restJson, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
+import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
+import {
+  type ApiRequest,
+  conflict,
+  decodeNextToken,
+  faultErrors,
+  type LookoutVisionApiName,
+  type LookoutVisionErrorType,
+  lookoutVisionApiNames,
+  lookoutVisionError,
+  lookoutVisionErrorTypes,
+  type ModelAddress,
+  type ModelStatus,
+  notFound,
+  parseUnits,
+  projectPattern,
+  validateAddress,
+  validateToken,
+} from './wire.ts';
+
+export type { SeedModel } from './routes.ts';
+export {
+  type ApiRequest,
+  type LookoutVisionApiName,
+  lookoutVisionApiNames,
+  type ModelAddress,
+  type ModelStatus,
+} from './wire.ts';
+
+export interface LookoutVisionEngineOptions extends KernelOptions<LookoutVisionApiName> {}
+
+/** A scripted fault of Lookout for Vision, narrowed to a project (and version) if given. */
+export type LookoutVisionInjectedError = InjectedError<
+  LookoutVisionApiName,
+  LookoutVisionErrorType,
+  ModelAddress
+>;
+
+/** A model as the emulator sees it right now. */
+export interface ModelSnapshot extends ModelAddress {
+  readonly modelArn: string;
+  readonly status: ModelStatus;
+  readonly statusMessage: string;
+  readonly createdAt: Date;
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+  /** When the current transition completes, for STARTING_HOSTING, STOPPING_HOSTING and SYSTEM_UPDATING. */
+  readonly transitionDueAt?: Date;
+}
+
+/** What the call log keeps of a request besides its API. */
+export interface LookoutVisionCallFields {
+  readonly projectName?: string;
+  readonly modelVersion?: string;
+  readonly clientToken?: string;
+}
+
+/** A billed run names the model and the token of the start that opened it. */
+export interface LookoutVisionBilled extends ModelAddress {
+  readonly clientToken?: string;
+}
+
+export type LookoutVisionCallRecord = CallRecord<LookoutVisionApiName, LookoutVisionCallFields>;
+export type LookoutVisionLedgerRun = LedgerRun<LookoutVisionBilled>;
+export type LookoutVisionLedgerReport = LedgerReport<LookoutVisionBilled>;
+
+interface ModelRecord extends HostedModel<ModelStatus>, ModelAddress {
+  readonly arn: string;
+  readonly createdAt: number;
+  readonly description?: string;
+}
+
+interface TokenEntry {
+  readonly paramsKey: string;
+  readonly at: number;
+  readonly response: WireResponse;
+}
+
+type Answer = { readonly response: WireResponse; readonly outcome: CallOutcome };
+
+/** The service keeps a client token active for 8 hours. */
+const tokenLifetimeMs = 8 * 60 * 60 * 1000;
+const starting = { starting: 'STARTING_HOSTING', hosted: 'HOSTED', failed: 'HOSTING_FAILED' } as const;
+const stopping = { stopping: 'STOPPING_HOSTING', stopped: 'TRAINED' } as const;
+const holdingUnits: ReadonlySet<ModelStatus> = new Set([
+  'STARTING_HOSTING',
+  'HOSTED',
+  'SYSTEM_UPDATING',
+  'STOPPING_HOSTING',
+]);
+const showingUnits: ReadonlySet<ModelStatus> = new Set([...holdingUnits, 'HOSTING_FAILED']);
+
+const messages: Readonly<Record<ModelStatus, string>> = {
+  TRAINING: 'Training in progress.',
+  TRAINED: 'Training completed successfully.',
+  TRAINING_FAILED: 'Training failed.',
+  STARTING_HOSTING: 'Hosting starting.',
+  HOSTED: 'Hosting succeeded.',
+  HOSTING_FAILED: 'Hosting failed: the model could not be deployed.',
+  STOPPING_HOSTING: 'Hosting stopping.',
+  SYSTEM_UPDATING: 'System update in progress.',
+  DELETING: 'Model is being deleted.',
+};
+
+/** The Lookout for Vision model: `handle` for AWS requests, the other methods for administration. */
+export class LookoutVisionEngine implements EmulatorEngine {
+  readonly service = 'lookoutvision';
+  readonly protocol = restJson;
+  readonly apiNames = lookoutVisionApiNames;
+  readonly errorTypes = lookoutVisionErrorTypes;
+  readonly addressKeys = ['projectName', 'modelVersion'] as const;
+  readonly clock;
+  readonly #kernel: EmulatorKernel<
+    LookoutVisionApiName,
+    LookoutVisionErrorType,
+    LookoutVisionBilled,
+    LookoutVisionCallFields
+  >;
+  #projects = new Map<string, Map<string, ModelRecord>>();
+  #tokens = new Map<string, TokenEntry>();
+
+  constructor(options: LookoutVisionEngineOptions) {
+    this.#kernel = new EmulatorKernel(options, restJson, faultErrors);
+    this.clock = options.clock;
+  }
+
+  // ---------------------------------------------------------------- AWS requests
+
+  /** Answers a request of the REST-JSON paths; undefined for a request that is not one. */
+  serve(request: WireRequest): WireResponse | undefined {
+    const decoded = lookoutVisionRequestOf(request);
+    return decoded === undefined ? undefined : this.handle(decoded);
+  }
+
+  /** Answers one AWS request and records it in the call log. Never throws for service errors. */
+  handle(request: ApiRequest): WireResponse {
+    const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
+    const clientToken = 'clientToken' in request ? request.clientToken : undefined;
+    const scope: RequestScope = {
+      projectName: request.projectName,
+      ...(modelVersion === undefined ? {} : { modelVersion }),
+    };
+    return this.#kernel.answer(
+      {
+        api: request.api,
+        scope,
+        fields: { ...scope, ...(clientToken === undefined ? {} : { clientToken }) },
+      },
+      (now) => this.#dispatch(request, now),
+    );
+  }
+
+  #dispatch(request: ApiRequest, now: number): Answer {
+    switch (request.api) {
+      case 'StartModel':
+        return this.#startModel(request, now);
+      case 'StopModel':
+        return this.#stopModel(request, now);
+      case 'DescribeModel':
+        return ok(200, { ModelDescription: this.#describe(this.#find(request, now)) });
+      case 'ListModels':
+        return ok(200, this.#listModels(request, now));
+      case 'DetectAnomalies':
+        return ok(200, this.#detect(request, now));
+    }
+  }
+
+  #startModel(request: Extract<ApiRequest, { api: 'StartModel' }>, now: number): Answer {
+    validateAddress(request);
+    const token = validateToken(request.clientToken);
+    const units = parseUnits(request.body);
+    const paramsKey = JSON.stringify([
+      request.projectName,
+      request.modelVersion,
+      units.min,
+      units.max ?? null,
+    ]);
+    const replay = this.#replay('StartModel', token, paramsKey, now);
+    if (replay) return { response: replay, outcome: 'replayed' };
+
+    const model = this.#find(request, now);
+    const { status } = model.phase;
+    if (status !== 'TRAINED' && status !== 'HOSTING_FAILED') {
+      throw conflict(
+        model.arn,
+        `Model ${model.modelVersion} cannot be started while its status is ${status}.`,
+      );
+    }
+    const quota = this.#kernel.inferenceUnitQuota;
+    if (this.#kernel.unitsInUse(this.#allModels(), holdingUnits, now) + units.min > quota) {
+      throw lookoutVisionError(
+        'ServiceQuotaExceededException',
+        `Starting ${units.min} inference units would exceed the quota of ${quota}.`,
+        {
+          QuotaCode: 'L-inference-units',
+          ServiceCode: 'lookoutvision',
+          ResourceId: model.arn,
+          ResourceType: 'MODEL',
+        },
+      );
+    }
+    this.#kernel.beginStart(model, billedOf(model, token), units, now, starting);
+    return this.#accepted('StartModel', token, paramsKey, now, 'STARTING_HOSTING');
+  }
+
+  #stopModel(request: Extract<ApiRequest, { api: 'StopModel' }>, now: number): Answer {
+    validateAddress(request);
+    const token = validateToken(request.clientToken);
+    const paramsKey = JSON.stringify([request.projectName, request.modelVersion]);
+    const replay = this.#replay('StopModel', token, paramsKey, now);
+    if (replay) return { response: replay, outcome: 'replayed' };
+
+    const model = this.#find(request, now);
+    // Only a HOSTED model is running; a start still in progress has to finish first, as on AWS.
+    if (model.phase.status !== 'HOSTED') {
+      throw conflict(
+        model.arn,
+        `Model ${model.modelVersion} is not running: its status is ${model.phase.status}.`,
+      );
+    }
+    this.#kernel.beginStop(model, now, stopping);
+    return this.#accepted('StopModel', token, paramsKey, now, 'STOPPING_HOSTING');
+  }
+
+  /** A 202 with the new status, remembered under the client token for replays. */
+  #accepted(
+    api: LookoutVisionApiName,
+    token: string | undefined,
+    paramsKey: string,
+    now: number,
+    status: ModelStatus,
+  ): Answer {
+    const response = ok(202, { Status: status }).response;
+    if (token !== undefined) this.#tokens.set(`${api}:${token}`, { paramsKey, at: now, response });
+    return { response, outcome: 'accepted' };
+  }
+
+  #replay(
+    api: LookoutVisionApiName,
+    token: string | undefined,
+    paramsKey: string,
+    now: number,
+  ): WireResponse | undefined {
+    if (token === undefined) return undefined;
+    const key = `${api}:${token}`;
+    const entry = this.#tokens.get(key);
+    if (!entry) return undefined;
+    if (now - entry.at >= tokenLifetimeMs) {
+      this.#tokens.delete(key);
+      return undefined;
+    }
+    if (entry.paramsKey !== paramsKey) {
+      // The service documents only that "an error occurs"; ValidationException says the request
+      // itself is wrong (a caller bug), where ConflictException would read as "the model is busy".
+      throw lookoutVisionError(
+        'ValidationException',
+        `ClientToken ${token} was already used for ${api} with different parameters.`,
+      );
+    }
+    return entry.response;
+  }
+
+  #find(address: ModelAddress, now: number): ModelRecord {
+    validateAddress(address);
+    const versions = this.#projects.get(address.projectName);
+    if (!versions)
+      throw notFound(address.projectName, 'PROJECT', `Project ${address.projectName} does not exist.`);
+    const model =
+      address.modelVersion === 'latest'
+        ? [...versions.values()].sort((a, b) => Number(b.modelVersion) - Number(a.modelVersion))[0]
+        : versions.get(address.modelVersion);
+    if (!model) {
+      throw notFound(
+        address.modelVersion,
+        'MODEL',
+        `Model ${address.modelVersion} of project ${address.projectName} does not exist.`,
+      );
+    }
+    this.#kernel.settle(model, now);
+    return model;
+  }
+
+  #describe(model: ModelRecord): Record<string, unknown> {
+    const showUnits = model.units !== undefined && showingUnits.has(model.phase.status);
+    return {
+      ...this.#metadata(model),
+      ...(showUnits && model.units ? { MinInferenceUnits: model.units.min } : {}),
+      ...(showUnits && model.units?.max !== undefined ? { MaxInferenceUnits: model.units.max } : {}),
+      OutputConfig: { S3Location: { Bucket: 'lookoutvision-emulator', Prefix: `${model.projectName}/` } },
+    };
+  }
+
+  #metadata(model: ModelRecord): Record<string, unknown> {
+    return {
+      ModelVersion: model.modelVersion,
+      ModelArn: model.arn,
+      CreationTimestamp: model.createdAt / 1000,
+      ...(model.description === undefined ? {} : { Description: model.description }),
+      Status: model.phase.status,
+      StatusMessage: messages[model.phase.status],
+      Performance: { F1Score: 0.95, Recall: 0.94, Precision: 0.96 },
+    };
+  }
+
+  #listModels(request: Extract<ApiRequest, { api: 'ListModels' }>, now: number): Record<string, unknown> {
+    if (!projectPattern.test(request.projectName)) {
+      throw lookoutVisionError('ValidationException', `Invalid project name: ${request.projectName}`);
+    }
+    const pageSize = request.maxResults === undefined ? this.#kernel.pageSize : Number(request.maxResults);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
+    }
+    const versions = this.#projects.get(request.projectName);
+    if (!versions)
+      throw notFound(request.projectName, 'PROJECT', `Project ${request.projectName} does not exist.`);
+    const all = [...versions.values()].sort((a, b) => Number(a.modelVersion) - Number(b.modelVersion));
+    const offset =
+      request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, request.projectName);
+    const page = all.slice(offset, offset + pageSize);
+    for (const model of page) this.#kernel.settle(model, now);
+    const next =
+      offset + pageSize < all.length ? encodeNextToken(request.projectName, offset + pageSize) : undefined;
+    return { Models: page.map((model) => this.#metadata(model)), ...(next ? { NextToken: next } : {}) };
+  }
+
+  #detect(request: Extract<ApiRequest, { api: 'DetectAnomalies' }>, now: number): Record<string, unknown> {
+    const model = this.#find(request, now);
+    if (model.phase.status !== 'HOSTED') {
+      throw conflict(
+        model.arn,
+        `Model ${model.modelVersion} is not hosted: its status is ${model.phase.status}.`,
+      );
+    }
+    if (request.contentType !== 'image/png' && request.contentType !== 'image/jpeg') {
+      throw lookoutVisionError('ValidationException', 'ContentType must be image/png or image/jpeg.');
+    }
+    if (request.body.length === 0) throw lookoutVisionError('ValidationException', 'Body must not be empty.');
+    // A verdict derived from the image bytes: the same image always gets the same answer.
+    let hash = 2166136261;
+    for (const byte of request.body) hash = Math.imul(hash ^ byte, 16777619) >>> 0;
+    return {
+      DetectAnomalyResult: {
+        Source: { Type: 'direct' },
+        IsAnomalous: hash % 2 === 1,
+        Confidence: 0.5 + (hash % 500) / 1000,
+      },
+    };
+  }
+
+  #allModels(): ModelRecord[] {
+    return [...this.#projects.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  // ---------------------------------------------------------------- administration
+
+  /** Creates a project if needed and a model version in it; replaces a version that exists. */
+  seedModel(spec: SeedModel): ModelSnapshot {
+    validateAddress(spec);
+    if (spec.modelVersion === 'latest') throw new RangeError('a seeded model needs a numeric version');
+    const now = this.clock.now().getTime();
+    const versions = this.#projects.get(spec.projectName) ?? new Map<string, ModelRecord>();
+    this.#projects.set(spec.projectName, versions);
+    const status = spec.status ?? 'TRAINED';
+    const { region, accountId } = this.#kernel;
+    const model: ModelRecord = {
+      projectName: spec.projectName,
+      modelVersion: spec.modelVersion,
+      arn: `arn:aws:lookoutvision:${region}:${accountId}:model/${spec.projectName}/${spec.modelVersion}`,
+      createdAt: now,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      phase: { status },
+      latencies: { ...spec.latencies },
+      failNextStarts: 0,
+    };
+    if (status === 'HOSTED') this.#kernel.bill(model, billedOf(model), unitsOf(spec), now);
+    versions.set(spec.modelVersion, model);
+    return this.#snapshot(model);
+  }
+
+  /** Creates an empty project, so ListModels answers an empty list rather than ResourceNotFound. */
+  seedProject(projectName: string): void {
+    if (!this.#projects.has(projectName)) this.#projects.set(projectName, new Map());
+  }
+
+  /** Every model, settled at the current instant, sorted by project and version. */
+  models(): ModelSnapshot[] {
+    const now = this.clock.now().getTime();
+    return this.#allModels()
+      .map((model) => {
+        this.#kernel.settle(model, now);
+        return this.#snapshot(model);
+      })
+      .sort(
+        (a, b) =>
+          a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion),
+      );
+  }
+
+  /** One model settled at the current instant; throws when it does not exist. */
+  model(address: ModelAddress): ModelSnapshot {
+    return this.#snapshot(this.#adminFind(address));
+  }
+
+  /** Sets the latencies of one model, or the defaults of every model without its own. */
+  setLatencies(latencies: Latencies, address?: ModelAddress): void {
+    if (address) {
+      const model = this.#adminFind(address);
+      model.latencies = { ...model.latencies, ...latencies };
+    } else {
+      this.#kernel.setDefaultLatencies(latencies);
+    }
+  }
+
+  /** Makes the next `count` accepted starts of a model end in HOSTING_FAILED. */
+  failNextStarts(address: ModelAddress, count = 1): void {
+    this.#adminFind(address).failNextStarts += count;
+  }
+
+  /** Answers the next matching requests with a chosen exception (AccessDenied, ServiceQuotaExceeded, …). */
+  injectError(spec: LookoutVisionInjectedError): void {
+    this.#kernel.injectError(spec);
+  }
+
+  /** Replaces the random faults. */
+  setFaults(faults: RandomFaults<LookoutVisionApiName>): void {
+    this.#kernel.setFaults(faults);
+  }
+
+  /** Replaces the per-API quota; buckets start full. */
+  setQuota(requestsPerSecond: PerApi<LookoutVisionApiName, number>): void {
+    this.#kernel.setQuota(requestsPerSecond);
+  }
+
+  /** Puts a HOSTED model into SYSTEM_UPDATING for `durationMs`; it is HOSTED again afterwards. */
+  beginSystemUpdate(address: ModelAddress, durationMs: number): ModelSnapshot {
+    const model = this.#adminFind(address);
+    if (model.phase.status !== 'HOSTED') {
+      throw new RangeError(
+        `only a HOSTED model can be updated; ${model.modelVersion} is ${model.phase.status}`,
+      );
+    }
+    const now = this.clock.now().getTime();
+    model.phase = { status: 'SYSTEM_UPDATING', until: now + durationMs, becomes: 'HOSTED' };
+    return this.#snapshot(model);
+  }
+
+  /** Every AWS request answered so far, oldest first. */
+  callLog(): readonly LookoutVisionCallRecord[] {
+    return this.#kernel.callLog();
+  }
+
+  /** The billing ledger at the current instant. */
+  ledger(): LookoutVisionLedgerReport {
+    // Settling first closes runs whose stop completed or whose start failed before now.
+    this.models();
+    return this.#kernel.ledger((run) => `${run.projectName}/${run.modelVersion}`);
+  }
+
+  /** Forgets models, tokens, faults, the ledger and the call log; restores the options. The clock stays. */
+  reset(): void {
+    this.#projects.clear();
+    this.#tokens.clear();
+    this.#kernel.reset();
+  }
+
+  /** Seeding, projects, fail-next-starts and system updates over the admin API. */
+  adminRoute(route: string, body: unknown): AdminResponse | undefined {
+    return lookoutVisionAdminRoute(this, route, body);
+  }
+
+  #adminFind(address: ModelAddress): ModelRecord {
+    const model = this.#projects.get(address.projectName)?.get(address.modelVersion);
+    if (!model)
+      throw new RangeError(`no model ${address.projectName}/${address.modelVersion} in the emulator`);
+    this.#kernel.settle(model, this.clock.now().getTime());
+    return model;
+  }
+
+  #snapshot(model: ModelRecord): ModelSnapshot {
+    const description = this.#describe(model);
+    return {
+      projectName: model.projectName,
+      modelVersion: model.modelVersion,
+      modelArn: model.arn,
+      status: model.phase.status,
+      statusMessage: messages[model.phase.status],
+      createdAt: new Date(model.createdAt),
+      ...(typeof description.MinInferenceUnits === 'number'
+        ? { minInferenceUnits: description.MinInferenceUnits }
+        : {}),
+      ...(typeof description.MaxInferenceUnits === 'number'
+        ? { maxInferenceUnits: description.MaxInferenceUnits }
+        : {}),
+      ...transitionDueAt(model.phase),
+    };
+  }
+}
+
+const ok = (httpStatus: number, body: unknown): Answer => ({ response: { httpStatus, body }, outcome: 'ok' });
+
+const billedOf = (model: ModelRecord, clientToken?: string): LookoutVisionBilled => ({
+  projectName: model.projectName,
+  modelVersion: model.modelVersion,
+  ...(clientToken === undefined ? {} : { clientToken }),
+});
+
+const unitsOf = (spec: SeedModel): Units => ({
+  min: spec.minInferenceUnits ?? 1,
+  ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
+});

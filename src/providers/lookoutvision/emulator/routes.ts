@@ -1,0 +1,132 @@
+/**
+ * Lookout for Vision's REST-JSON paths as the SDK client serialises them, and the admin routes of
+ * this engine only: seeding models and projects, failing the next starts, system updates.
+ */
+import { z } from 'zod';
+import { defined, done, latenciesSchema } from '../../../emulator/admin.ts';
+import type { AdminResponse } from '../../../emulator/engine.ts';
+import type { Latencies } from '../../../emulator/kernel.ts';
+import { headerOf, type WireRequest } from '../../../emulator/wire.ts';
+import type { ApiRequest, ModelAddress } from './wire.ts';
+
+/** What seeding a model may set; everything but the address has a default. */
+export interface SeedModel extends ModelAddress {
+  /** Default TRAINED. Seeding HOSTED opens a billing run at the current instant. */
+  readonly status?: 'TRAINING' | 'TRAINED' | 'TRAINING_FAILED' | 'HOSTED' | 'DELETING';
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+  readonly description?: string;
+  readonly latencies?: Latencies;
+}
+
+/** What the admin routes drive: the engine's administration. */
+export interface LookoutVisionAdmin {
+  seedModel(spec: SeedModel): unknown;
+  seedProject(projectName: string): void;
+  model(address: ModelAddress): unknown;
+  failNextStarts(address: ModelAddress, count: number): void;
+  beginSystemUpdate(address: ModelAddress, durationMs: number): unknown;
+}
+
+const modelPath = /^\/2020-11-20\/projects\/([^/]+)\/models\/([^/]+)(?:\/(start|stop|detect))?$/;
+const listPath = /^\/2020-11-20\/projects\/([^/]+)\/models$/;
+
+/** Decodes the REST-JSON request the SDK serialises for each operation; undefined for any other path. */
+export const lookoutVisionRequestOf = (request: WireRequest): ApiRequest | undefined => {
+  const { method, url, body } = request;
+  const token = headerOf(request, 'x-amzn-client-token');
+  const list = listPath.exec(url.pathname);
+  if (list?.[1] && method === 'GET') {
+    const maxResults = url.searchParams.get('maxResults');
+    const nextToken = url.searchParams.get('nextToken');
+    return {
+      api: 'ListModels',
+      projectName: decodeURIComponent(list[1]),
+      ...(maxResults === null ? {} : { maxResults }),
+      ...(nextToken === null ? {} : { nextToken }),
+    };
+  }
+  const match = modelPath.exec(url.pathname);
+  if (!match?.[1] || !match[2]) return undefined;
+  const address = { projectName: decodeURIComponent(match[1]), modelVersion: decodeURIComponent(match[2]) };
+  const action = match[3];
+  if (action === undefined && method === 'GET') return { api: 'DescribeModel', ...address };
+  if (method !== 'POST') return undefined;
+  switch (action) {
+    case 'start':
+      return {
+        api: 'StartModel',
+        ...address,
+        ...(token === undefined ? {} : { clientToken: token }),
+        body: parseJson(body),
+      };
+    case 'stop':
+      return { api: 'StopModel', ...address, ...(token === undefined ? {} : { clientToken: token }) };
+    case 'detect': {
+      const contentType = headerOf(request, 'content-type');
+      return {
+        api: 'DetectAnomalies',
+        ...address,
+        ...(contentType === undefined ? {} : { contentType }),
+        body,
+      };
+    }
+    default:
+      return undefined;
+  }
+};
+
+const parseJson = (body: Buffer): unknown => {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+const seedModelBody = z
+  .object({
+    projectName: z.string().min(1),
+    modelVersion: z.string().regex(/^[1-9][0-9]*$/),
+    status: z.enum(['TRAINING', 'TRAINED', 'TRAINING_FAILED', 'HOSTED', 'DELETING']).optional(),
+    minInferenceUnits: z.number().int().min(1).optional(),
+    maxInferenceUnits: z.number().int().min(1).optional(),
+    description: z.string().optional(),
+    latencies: latenciesSchema.optional(),
+  })
+  .strict();
+const seedBody = z.union([seedModelBody, z.object({ models: z.array(seedModelBody) }).strict()]);
+const projectBody = z.object({ projectName: z.string().min(1) }).strict();
+const failNextStartsBody = z.object({ count: z.number().int().min(1).default(1) }).strict();
+const systemUpdateBody = z.object({ durationMs: z.number().nonnegative() }).strict();
+const modelRoute = /^POST models\/([^/]+)\/([^/]+)\/(fail-next-starts|system-update)$/;
+
+/** The admin routes of Lookout for Vision only; undefined for a route the kernel's admin API serves. */
+export const lookoutVisionAdminRoute = (
+  engine: LookoutVisionAdmin,
+  route: string,
+  body: unknown,
+): AdminResponse | undefined => {
+  const model = modelRoute.exec(route);
+  if (model?.[1] && model[2]) {
+    const address = { projectName: decodeURIComponent(model[1]), modelVersion: decodeURIComponent(model[2]) };
+    if (model[3] === 'fail-next-starts') {
+      engine.failNextStarts(address, failNextStartsBody.parse(body).count);
+      return done({ model: engine.model(address) });
+    }
+    return done({ model: engine.beginSystemUpdate(address, systemUpdateBody.parse(body).durationMs) });
+  }
+  switch (route) {
+    case 'POST models': {
+      const parsed = seedBody.parse(body);
+      const specs = 'models' in parsed ? parsed.models : [parsed];
+      return done({ models: specs.map((spec) => engine.seedModel(defined(spec) as SeedModel)) });
+    }
+    case 'POST projects':
+      engine.seedProject(projectBody.parse(body).projectName);
+      return done({});
+    default:
+      return undefined;
+  }
+};
