@@ -19,7 +19,7 @@ import { renderTable, right } from '../src/cli/render.ts';
 import { createDynamoDbClient, createDynamoDocumentClient } from '../src/platform/aws-clients.ts';
 import { startDynamoDbLocal } from '../src/platform/dynamodb-local.ts';
 import type { TableNames } from '../src/platform/env.ts';
-import type { SchedulerConfig } from '../src/schedule/config.ts';
+import type { ShiftsConfig } from '../src/providers/config.ts';
 import { type Window, windowsBetween } from '../src/schedule/windows.ts';
 import { type LocalScheduler, startLocalScheduler } from '../src/simulation/local-scheduler.ts';
 import { type Driver, type SimulationResult, simulate } from '../src/simulation/simulate.ts';
@@ -29,7 +29,7 @@ const to = new Date('2027-03-28T12:00:00+02:00');
 const minute = 60_000;
 const shiftsFile = new URL('../shifts.yml', import.meta.url).pathname;
 
-type Strategy = (context: { local: LocalScheduler; config: SchedulerConfig; tables: TableNames }) => Driver;
+type Strategy = (context: { local: LocalScheduler; config: ShiftsConfig; tables: TableNames }) => Driver;
 
 const noReports: readonly PassReport[] = [];
 
@@ -50,7 +50,7 @@ const cliTick: Strategy = ({ tables }) => {
   };
 };
 
-const lookoutModels = (config: SchedulerConfig) =>
+const lookoutModels = (config: ShiftsConfig) =>
   config.models.flatMap((model) => (model.provider === 'lookoutvision' ? [model] : []));
 
 const ignoreRefusals = async (send: () => Promise<unknown>) => {

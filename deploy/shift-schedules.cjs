@@ -12,19 +12,17 @@
  *    so a name keeps its logical id whatever edges are added or removed around it: CloudFormation
  *    never creates a schedule under a name that another logical id still holds;
  *  - the hosting permissions as customer managed policies on the functions' role (their ids are
- *    `hostingPolicyIds`, which the functions depend on): for Lookout for Vision models
- *    StartModel/StopModel/DescribeModel on their model ARNs and ListModels on "*" (the action
- *    supports no resource type); for Rekognition Custom Labels models
- *    StartProjectVersion/StopProjectVersion on `<project ARN without its timestamp>/version/<versionName>/*`
- *    (the version's own timestamp is the only wildcard) and DescribeProjectVersions on the exact
- *    project ARN. A provider without models gets no statement (an IAM statement without resources is
- *    invalid); a file without any model fails packaging.
+ *    `hostingPolicyIds`, which the functions depend on): the exact statements each registered
+ *    provider states for its models of the file (`iamGrants` in src/providers/<id>/iam.ts), in
+ *    registry order. A provider without models gets no statement (an IAM statement without
+ *    resources is invalid); a file without any model fails packaging.
  * Writing them by hand in serverless.yml would be a second copy that drifts from the file.
  *
  * IAM limits a managed policy to 6,144 characters, and the exact grants of a large fleet are more:
  * they are spread over up to {@link HOSTING_POLICY_LIMIT} policies. When even those cannot hold them,
- * the project whose exact grants take the most room is granted as a whole (every version of it), then the next,
- * until they fit; a fleet that does not fit even so fails packaging.
+ * the project whose exact grants take the most room is granted as a whole (every version of it, as
+ * the provider states it), then the next, until they fit; a fleet that does not fit even so fails
+ * packaging.
  *
  * Referenced as `${file(./deploy/shift-schedules.cjs):<property>}`: osls and the Serverless
  * Framework call the exported function with `{ options, resolveVariable }` once per referenced
@@ -193,88 +191,38 @@ const shiftEdgeSchedules = (entries, source) => {
   return schedules;
 };
 
-/** `arn:PARTITION:lookoutvision:REGION:ACCOUNT:<resource>` of the stack's partition, region and account. */
-const lookoutVisionArn = (resource) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':lookoutvision:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:${resource}`,
-    ],
-  ],
-});
-
 /**
- * The grants of one statement kind, per project: `exact` holds each model's resource, `whole` the
- * one resource that covers every version of the project. `widened` projects are granted `whole`.
+ * The providers' statements as packaging tracks them: a statement granted per project keeps, per
+ * project, its exact resources and the one that covers the whole project, and whether packaging has
+ * `widened` it to the whole; a fixed statement keeps its resources as they are.
  */
-const grantKind = (actions) => ({ actions, projects: new Map() });
+const grantKinds = (grants) =>
+  grants.map((grant) =>
+    grant.fixed
+      ? { actions: grant.actions, fixed: grant.fixed }
+      : {
+          actions: grant.actions,
+          projects: grant.projects.map((project) => ({ ...project, widened: false })),
+        },
+  );
 
-const addGrant = (kind, project, exact, whole) => {
-  const grants = kind.projects.get(project) ?? { exact: new Set(), whole, widened: false };
-  grants.exact.add(exact);
-  kind.projects.set(project, grants);
-};
-
-/**
- * The Lookout for Vision grants: model ARNs for start, stop and describe. `latest` is resolved by
- * the service at call time, so such a model is granted as every version of its project. The schema
- * keeps `*` and `/` out of project names, so no name widens a grant.
- */
-const lookoutVisionGrants = (config) => {
-  const models = grantKind([
-    'lookoutvision:StartModel',
-    'lookoutvision:StopModel',
-    'lookoutvision:DescribeModel',
-  ]);
-  for (const model of config.models) {
-    if (model.provider !== 'lookoutvision') continue;
-    const version = model.modelVersion === 'latest' ? '*' : model.modelVersion;
-    addGrant(
-      models,
-      model.projectName,
-      `model/${model.projectName}/${version}`,
-      `model/${model.projectName}/*`,
-    );
-  }
-  return models;
-};
-
-/**
- * The Rekognition Custom Labels grants: start and stop on the versions (any creation timestamp of
- * the named version), describe on the exact projects. The ARNs are the configured ones, so they
- * name their own partition, region and account; the schema's pattern keeps `*`, `?` and `/` out of
- * their names, and its first group is the project ARN without its timestamp.
- */
-const rekognitionGrants = (config, projectArnPattern) => {
-  const versions = grantKind(['rekognition:StartProjectVersion', 'rekognition:StopProjectVersion']);
-  const projects = grantKind(['rekognition:DescribeProjectVersions']);
-  for (const model of config.models) {
-    if (model.provider !== 'rekognition') continue;
-    const [, project] = projectArnPattern.exec(model.projectArn);
-    addGrant(versions, project, `${project}/version/${model.versionName}/*`, `${project}/version/*`);
-    addGrant(projects, model.projectArn, model.projectArn, model.projectArn);
-  }
-  return [versions, projects];
-};
-
-/** The resources a kind grants now, sorted, each with its longest resolved length in the policy. */
+/** The resources a kind grants now, sorted by key, each with its longest resolved length in the policy. */
 const kindResources = (kind) => {
-  const names = new Set();
-  for (const grants of kind.projects.values()) {
-    if (grants.widened) names.add(grants.whole);
-    else for (const name of grants.exact) names.add(name);
+  const byKey = new Map();
+  if (kind.fixed) for (const grant of kind.fixed) byKey.set(grant.key, grant);
+  else {
+    for (const project of kind.projects) {
+      if (project.widened) byKey.set(project.whole.key, project.whole);
+      else for (const grant of project.exact) byKey.set(grant.key, grant);
+    }
   }
-  return [...names].sort().map((name) => {
-    const resource = kind.toResource(name);
-    return { resource, size: JSON.stringify(longestResolved(resource)).length };
+  return [...byKey.keys()].sort().map((key) => {
+    const { resource } = byKey.get(key);
+    return { resource, size: resourceSize(resource) };
   });
 };
+
+const resourceSize = (resource) => JSON.stringify(longestResolved(resource)).length;
 
 /** `node` with every pseudo parameter replaced by its longest value. */
 const longestResolved = (node) => {
@@ -325,41 +273,30 @@ const packStatements = (statements) => {
   return policies;
 };
 
-/** Every provider's statements, spread over as few policies as fit; widens projects only when needed. */
-const hostingPolicies = (config, source, projectArnPattern) => {
-  const lookoutVision = { ...lookoutVisionGrants(config), toResource: lookoutVisionArn };
-  const [versions, projects] = rekognitionGrants(config, projectArnPattern);
-  const kinds = [
-    lookoutVision,
-    { ...versions, toResource: (arn) => arn },
-    { ...projects, toResource: (arn) => arn },
-  ];
-  if (kinds.every((kind) => kind.projects.size === 0)) {
+/**
+ * Every provider's statements (`grants`, from the registry), spread over as few policies as fit;
+ * widens projects only when needed.
+ */
+const hostingPolicies = (config, source, grants) => {
+  const kinds = grantKinds(grants);
+  if (kinds.length === 0) {
     throw new ShiftSchedulesError(
       `${source}: models: no model, so there is nothing for the functions to start or stop`,
     );
   }
-  const sizeOf = (kind, name) => JSON.stringify(longestResolved(kind.toResource(name))).length;
   for (;;) {
     const statements = kinds
       .map((kind) => ({ actions: kind.actions, resources: kindResources(kind) }))
       .filter(({ resources }) => resources.length > 0);
-    // ListModels supports no resource type: IAM honours it only on "*", so it is granted alone.
-    if (lookoutVision.projects.size > 0) {
-      statements.splice(1, 0, {
-        actions: ['lookoutvision:ListModels'],
-        resources: [{ resource: '*', size: 3 }],
-      });
-    }
     const policies = packStatements(statements);
     if (policies) return policies;
     // The project whose versions take the most room beyond one grant for the whole of it.
     let widest;
     for (const kind of kinds) {
-      for (const grants of kind.projects.values()) {
-        if (grants.widened || grants.exact.size < 2) continue;
-        const exact = [...grants.exact].reduce((sum, name) => sum + sizeOf(kind, name), 0);
-        const saving = exact - sizeOf(kind, grants.whole);
+      for (const grants of kind.projects ?? []) {
+        if (grants.widened || grants.exact.length < 2) continue;
+        const exact = grants.exact.reduce((sum, grant) => sum + resourceSize(grant.resource), 0);
+        const saving = exact - resourceSize(grants.whole.resource);
         if (!widest || saving > widest.saving) widest = { grants, saving };
       }
     }
@@ -412,21 +349,26 @@ const assertPlain = (value, where, source) => {
 };
 
 /**
- * The schedule engine (TypeScript, ESM) through tsx. tsx's ESM build is loaded with `import()`:
- * its CommonJS build (`require('tsx/esm/api')`, tsx 4.23) registers its loader from a path that does
- * not exist (dist/esm/api/esm/index.mjs) and fails.
+ * The schedule engine and the provider registry (TypeScript, ESM) through tsx. tsx's ESM build is
+ * loaded with `import()`: its CommonJS build (`require('tsx/esm/api')`, tsx 4.23) registers its
+ * loader from a path that does not exist (dist/esm/api/esm/index.mjs) and fails.
  */
 const loadEngine = async () => {
   const { tsImport } = await import('tsx/esm/api');
-  return tsImport('../src/schedule/index.ts', __filename);
+  const [{ schedulerEntries }, { parseShiftsText }, { iamGrantsOf }] = await Promise.all([
+    tsImport('../src/schedule/eventbridge.ts', __filename),
+    tsImport('../src/providers/config.ts', __filename),
+    tsImport('../src/providers/registry.ts', __filename),
+  ]);
+  return { schedulerEntries, parseShiftsText, iamGrantsOf };
 };
 
 const build = async (file) => {
-  const { parseConfigText, schedulerEntries, REKOGNITION_PROJECT_ARN } = await loadEngine();
+  const { parseShiftsText, schedulerEntries, iamGrantsOf } = await loadEngine();
   const source = displayName(file);
   let config;
   try {
-    config = parseConfigText(await readShifts(file), source);
+    config = parseShiftsText(await readShifts(file), source);
   } catch (error) {
     // ValidationError's message is already `FILE: PATH: what is wrong`, one line per field.
     if (error instanceof ShiftSchedulesError || error.name === 'ValidationError') {
@@ -434,7 +376,7 @@ const build = async (file) => {
     }
     throw error;
   }
-  const policies = hostingPolicyResources(hostingPolicies(config, source, REKOGNITION_PROJECT_ARN));
+  const policies = hostingPolicyResources(hostingPolicies(config, source, iamGrantsOf(config)));
   const result = {
     shiftsFile: source,
     resources: { Resources: { ...shiftEdgeSchedules(schedulerEntries(config), source), ...policies } },

@@ -4,7 +4,7 @@ import { type AppDeps, depsFromEnv } from '../app/deps.ts';
 import { PassError } from '../app/reconcile.ts';
 import { RuntimeFailure, UsageError } from '../errors.ts';
 import { badPathCodeOf } from '../platform/errors.ts';
-import { parseConfigText, type SchedulerConfig } from '../schedule/config.ts';
+import { parseShiftsText, type ShiftsConfig } from '../providers/config.ts';
 import { EARLIEST_INSTANT, isSupportedInstant, LATEST_INSTANT } from '../schedule/zoned.ts';
 import type { CliIo } from './io.ts';
 
@@ -39,7 +39,7 @@ export const parseInstantOption = (flag: string, value: string | undefined, fall
  *
  * @throws UsageError when the path cannot name a readable file; ValidationError when the file is bad
  */
-export const readConfigFile = (file: string): SchedulerConfig => {
+export const readConfigFile = (file: string): ShiftsConfig => {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -52,7 +52,7 @@ export const readConfigFile = (file: string): SchedulerConfig => {
     }
     throw error;
   }
-  return parseConfigText(text, file);
+  return parseShiftsText(text, file);
 };
 
 const endpointOf = (io: CliIo): string =>

@@ -15,14 +15,15 @@ import {
 import { createDynamoDbClient, createDynamoDocumentClient } from '../platform/aws-clients.ts';
 import { type DynamoDbLocal, isLocalEndpoint, startDynamoDbLocal } from '../platform/dynamodb-local.ts';
 import type { TableNames } from '../platform/env.ts';
-import { resolvedModel, type SchedulerConfig } from '../schedule/config.ts';
+import type { ShiftsConfig } from '../providers/config.ts';
+import { resolvedModel } from '../schedule/config.ts';
 import { windowsBetween } from '../schedule/windows.ts';
 import { localDateOf } from '../schedule/zoned.ts';
 import { startLocalScheduler } from '../simulation/local-scheduler.ts';
 import { type ModelMeasure, type SimulationResult, simulate } from '../simulation/simulate.ts';
 
 export interface DemoOptions {
-  readonly config: SchedulerConfig;
+  readonly config: ShiftsConfig;
   readonly source: string;
   readonly from: Date;
   readonly days: number;
@@ -168,7 +169,7 @@ const dynamoEndpoint = async (
 };
 
 /** Per model and local day: shift time against what the service reported, 15 minutes a character. */
-const timelines = (config: SchedulerConfig, result: SimulationResult, paint: Paint): string[] => {
+const timelines = (config: ShiftsConfig, result: SimulationResult, paint: Paint): string[] => {
   const lines = [
     paint(
       'dim',
@@ -205,7 +206,7 @@ const timelines = (config: SchedulerConfig, result: SimulationResult, paint: Pai
 
 /** Hosted time, unit-hours and cost per model, against the plan and against running 24/7. */
 const costReport = (
-  config: SchedulerConfig,
+  config: ShiftsConfig,
   result: SimulationResult,
   views: Awaited<ReturnType<typeof listRuns>>,
   days: number,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { painter } from '../cli/render.ts';
 import { ValidationError } from '../errors.ts';
-import { parseConfigText } from '../schedule/config.ts';
+import { parseShiftsText } from '../providers/config.ts';
 import { demoStart, runDemo } from './demo.ts';
 
 const positiveInteger = (flag: string) => (value: string) => {
@@ -75,7 +75,7 @@ const main = async (): Promise<number> => {
     for (const line of lines) process.stdout.write(`${line}\n`);
   };
   try {
-    const config = parseConfigText(readFileSync(options.file, 'utf8'), options.file);
+    const config = parseShiftsText(readFileSync(options.file, 'utf8'), options.file);
     const zone = config.defaults.timezone ?? Object.values(config.schedules)[0]?.timezone ?? 'UTC';
     const from = options.from ?? demoStart(new Date(), zone);
     out(

@@ -1,4 +1,6 @@
 import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
+import type { Model, ModelKind } from '../schedule/config.ts';
+import type { IamGrants } from './kit/iam.ts';
 import type { StatusTable } from './kit/statuses.ts';
 
 /** Client settings every provider's SDK client takes; the rest is the SDK's own configuration. */
@@ -15,13 +17,21 @@ export interface CommonClientOptions {
  * implements. A provider is a folder under `src/providers/` whose `index.ts` exports one of these;
  * `registry.ts` lists them.
  */
-export interface ProviderDefinition<Ref extends ModelRef = ModelRef, Client = unknown> {
+export interface ProviderDefinition<
+  Ref extends ModelRef = ModelRef,
+  Client = unknown,
+  ProviderModel extends Model = Model,
+> {
   // Members are methods, so a definition with its own ref and client types is also a
   // `ProviderDefinition` with the defaults: the registry holds them side by side.
   /** The value of `provider` in shifts.yml and in refs. */
   readonly id: Ref['provider'];
   /** The service's name, for people. */
   readonly title: string;
+  /** The fields its entries in shifts.yml take, and what such an entry starts and stops. */
+  readonly modelKind: ModelKind;
+  /** Where a validated entry of this provider lives. */
+  refOf(model: ProviderModel): Ref;
   /** Whether `ref` names one of this provider's models. */
   isRef(ref: ModelRef): ref is Ref;
   /** The stable key of a ref, for maps and logs; distinct across providers (it starts with `id`). */
@@ -32,4 +42,9 @@ export interface ProviderDefinition<Ref extends ModelRef = ModelRef, Client = un
   createHost(client: Client): ModelHost;
   /** What each of the service's statuses means to the scheduler. */
   readonly statuses: StatusTable;
+  /**
+   * The exact IAM grants the functions need to observe, start and stop these models (the
+   * provider's entries of one shifts file); packaging spreads them over managed policies.
+   */
+  iamGrants(models: readonly ProviderModel[]): IamGrants;
 }

@@ -4,6 +4,8 @@
  * support and the contract suites. Adding a provider is one folder and one line below.
  */
 import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
+import type { Model, SchedulerConfig } from '../schedule/config.ts';
+import type { IamGrants } from './kit/iam.ts';
 import { describeRef } from './kit/refs.ts';
 import { lookoutVision } from './lookoutvision/index.ts';
 import type { CommonClientOptions, ProviderDefinition } from './provider.ts';
@@ -13,6 +15,9 @@ export const providers = [lookoutVision, rekognition] as const;
 
 /** The id of a registered provider. */
 export type ProviderId = (typeof providers)[number]['id'];
+
+/** A validated model entry of any registered provider, narrowed by `provider`. */
+export type ProviderModel = Parameters<(typeof providers)[number]['refOf']>[0];
 
 /** The ids of the registered providers, in registry order. */
 export const providerIds: readonly ProviderId[] = providers.map((provider) => provider.id);
@@ -43,3 +48,25 @@ export const createHosts = (options?: CommonClientOptions): Record<ProviderId, M
       provider.createHost(provider.createClient(options)),
     ]),
   ) as Record<ProviderId, ModelHost>;
+
+/**
+ * Where a validated model entry lives at its provider.
+ *
+ * @throws TypeError for an entry of no registered provider (validation refuses those)
+ */
+export const refOfModel = (model: Model): ModelRef => {
+  const provider = providerOf(model.provider);
+  if (!provider) throw new TypeError(`model ${model.id}: no provider ${JSON.stringify(model.provider)}`);
+  return provider.refOf(model);
+};
+
+/**
+ * The IAM grants the functions need for the models of a file: each provider's, in registry order,
+ * for the providers the file uses (a provider without models gets no statement: an IAM statement
+ * without resources is invalid).
+ */
+export const iamGrantsOf = (config: SchedulerConfig): IamGrants =>
+  providers.flatMap((provider: ProviderDefinition) => {
+    const models = config.models.filter((model) => model.provider === provider.id);
+    return models.length > 0 ? provider.iamGrants(models) : [];
+  });

@@ -7,7 +7,9 @@ import { isIanaTimeZone, isIsoDate, minutesOfHhmm } from './zoned.ts';
 
 /**
  * shifts.yml: the schemas (the types come from them) and the one entry point that reads a file's
- * text into a validated {@link SchedulerConfig}. Shape and field rules live in the zod schemas; rules
+ * text into a validated {@link SchedulerConfig}. What a model entry names at its provider is not
+ * known here: the kinds of model ({@link ModelKind}, one per hosting provider) come in as a
+ * parameter, through {@link configRulesFor}. Shape and field rules live in the zod schemas; rules
  * that relate fields (references, duplicates, end vs start, min vs max) live in
  * {@link crossFieldIssues}, which runs on the raw document even when the shape is wrong, so a file
  * with several mistakes gets all of them reported at once.
@@ -19,7 +21,8 @@ export interface ConfigIssue {
   message: string;
 }
 
-const show = (value: unknown): string => {
+/** A value as messages show it: `"6am"`, `3`, `a list`, `a mapping`, `nothing`. */
+export const show = (value: unknown): string => {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -28,22 +31,11 @@ const show = (value: unknown): string => {
 };
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const MODEL_VERSION = /^([1-9][0-9]*|latest)$/;
 
-// Name rules. Packaging builds IAM ARNs and EventBridge Scheduler names from these names, so what
-// the schema accepts must be what the services accept; deploy/shift-schedules.cjs reads them here.
+// Name rules. Packaging builds EventBridge Scheduler names from schedule names (and each provider
+// its IAM ARNs from its own fields, under the provider's rules), so what the schema accepts must be
+// what the services accept.
 
-/** A Lookout for Vision project name, as the service allows it; it also keeps `*` and `/` out of ARNs. */
-export const LOOKOUT_VISION_PROJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/;
-/**
- * A Rekognition Custom Labels project ARN, `arn:PARTITION:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP`;
- * group 1 is the ARN without its timestamp. The name is the service's pattern, which keeps `*`, `?`
- * and `/` out of the granted ARNs.
- */
-export const REKOGNITION_PROJECT_ARN =
-  /^(arn:aws(?:-[a-z]+)*:rekognition:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255})\/\d+$/;
-/** A Rekognition Custom Labels version name, as the service allows it. */
-export const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 /** Characters EventBridge Scheduler refuses in a schedule name; each becomes `-`. */
 const SCHEDULER_NAME_REFUSED = /[^0-9a-zA-Z\-_.]/g;
 
@@ -199,52 +191,42 @@ const modelCommon = {
   monthlyBudget: monthlyBudgetSchema.optional(),
 };
 
-const LOOKOUT_FIELDS = ['projectName', 'modelVersion'] as const;
-const REKOGNITION_FIELDS = ['projectArn', 'versionName'] as const;
-
-/** A model hosted by Amazon Lookout for Vision. */
-export const lookoutVisionModelSchema = z.strictObject({
-  ...modelCommon,
-  provider: z.literal('lookoutvision'),
-  projectName: z.string().regex(LOOKOUT_VISION_PROJECT_NAME, {
-    error: (issue) =>
-      `${show(issue.input)} is not a Lookout for Vision project name (1–255 letters, digits, "-" and "_", starting with a letter or digit)`,
-  }),
-  modelVersion: z
-    .string({
-      error: (issue) =>
-        typeof issue.input === 'number'
-          ? `${issue.input} must be quoted: modelVersion is a string such as "3"`
-          : unitsOrRequired(issue.input, 'a model version such as "3" or "latest"'),
-    })
-    .regex(MODEL_VERSION, {
-      error: (issue) => `${show(issue.input)} is not a model version ("1", "2", … or "latest")`,
-    }),
-});
-
-/** A model hosted by Amazon Rekognition Custom Labels. */
-export const rekognitionModelSchema = z.strictObject({
-  ...modelCommon,
-  provider: z.literal('rekognition'),
-  projectArn: z.string().regex(REKOGNITION_PROJECT_ARN, {
-    error: (issue) =>
-      `${show(issue.input)} is not a Rekognition project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/ID, NAME of 1–255 letters, digits, "-", "_" and ".")`,
-  }),
-  versionName: z.string().regex(REKOGNITION_VERSION_NAME, {
-    error: (issue) =>
-      `${show(issue.input)} is not a Rekognition version name (1–255 letters, digits, "-", "_" and ".")`,
-  }),
-});
-
-function unitsOrRequired(input: unknown, what: string): string {
-  return input === undefined ? 'required' : `${show(input)} is not ${what}`;
+/**
+ * What a model entry starts and stops at its provider: the `project` that holds versions and the
+ * `version` within it (`field` names the entry's field that holds it). A `floating` version, one the
+ * provider resolves at call time (Lookout for Vision's "latest"), may be any version of the project.
+ */
+export interface PhysicalModel {
+  readonly project: string;
+  readonly version: string;
+  readonly field: string;
+  readonly floating: boolean;
 }
 
-/** A hosted model and the schedule it follows. */
-export const modelSchema = z.discriminatedUnion('provider', [
-  lookoutVisionModelSchema,
-  rekognitionModelSchema,
-]);
+/** What shifts.yml needs to know about one kind of model: one hosting provider's entries. */
+export interface ModelKind {
+  /** The value of `provider` that selects this kind. */
+  readonly provider: string;
+  /** The fields this kind adds to the common ones, with their rules and messages. */
+  readonly fields: z.ZodRawShape;
+  /**
+   * What an entry of this kind starts and stops, for the one-entry-per-physical-model rule; read
+   * from the raw entry, so undefined while its fields are not yet strings.
+   */
+  physicalModel(entry: Readonly<Record<string, unknown>>): PhysicalModel | undefined;
+}
+
+const modelCommonSchema = z.strictObject({ ...modelCommon, provider: z.string() });
+
+/**
+ * The validated schema of one kind of model: the common fields, `provider`, and the kind's own.
+ *
+ * @param kind - the provider's model kind
+ */
+export const modelSchemaOf = <Provider extends string, Fields extends z.ZodRawShape>(kind: {
+  readonly provider: Provider;
+  readonly fields: Fields;
+}) => z.strictObject({ ...modelCommon, provider: z.literal(kind.provider), ...kind.fields });
 
 /** Values a model or schedule takes when it does not say otherwise. */
 export const defaultsSchema = z.strictObject({
@@ -254,24 +236,55 @@ export const defaultsSchema = z.strictObject({
   monthlyBudget: monthlyBudgetSchema.optional(),
 });
 
-/** The whole of shifts.yml. */
-export const configSchema = z.strictObject({
-  version: z.literal(1, { error: (issue) => `${show(issue.input)} is not a supported version (1)` }),
-  defaults: defaultsSchema.prefault({}),
-  calendars: z.record(z.string(), calendarSchema).default({}),
-  schedules: z.record(z.string(), scheduleSchema),
-  // Packaging grants the functions exactly the file's models; with none there is nothing to grant.
-  models: z
-    .array(modelSchema)
-    .min(1, { error: 'no model, so there is nothing for the functions to start or stop' }),
-});
+/** The whole of shifts.yml, with `models` the entries of the given kinds. */
+const configSchemaOf = <M extends Model>(models: z.ZodType<M>) =>
+  z.strictObject({
+    version: z.literal(1, { error: (issue) => `${show(issue.input)} is not a supported version (1)` }),
+    defaults: defaultsSchema.prefault({}),
+    calendars: z.record(z.string(), calendarSchema).default({}),
+    schedules: z.record(z.string(), scheduleSchema),
+    // Packaging grants the functions exactly the file's models; with none there is nothing to grant.
+    models: z
+      .array(models)
+      .min(1, { error: 'no model, so there is nothing for the functions to start or stop' }),
+  });
 
-export type SchedulerConfig = z.infer<typeof configSchema>;
+/**
+ * A model as the engine sees it: the fields every model has, its provider's id, and its provider's
+ * own fields, which the engine never reads. Provider code narrows it with its own schema's type.
+ */
+export type Model = z.infer<typeof modelCommonSchema> & { readonly [field: string]: unknown };
+
+/** A validated shifts.yml; `M` is the type of its models (any provider's, unless narrowed). */
+export type SchedulerConfig<M extends Model = Model> = Omit<
+  z.infer<ReturnType<typeof configSchemaOf<Model>>>,
+  'models'
+> & { models: M[] };
+
+/** The rules a file is validated with: the schema for the given kinds of model, and the kinds. */
+export interface ConfigRules<M extends Model = Model> {
+  readonly kinds: readonly ModelKind[];
+  readonly schema: z.ZodType<SchedulerConfig<M>>;
+}
+
+/**
+ * The validation rules of shifts.yml for these kinds of model, built once by the caller that knows
+ * the providers and passed to {@link validateConfig} and {@link parseConfigText}.
+ *
+ * @param kinds - one per provider; `provider` picks among them
+ * @typeParam M - the models' type, the union of the kinds' model types
+ */
+export const configRulesFor = <M extends Model = Model>(kinds: readonly ModelKind[]): ConfigRules<M> => {
+  const [first, ...rest] = kinds.map(modelSchemaOf);
+  if (!first) throw new RangeError('shifts.yml needs at least one kind of model');
+  const models = z.discriminatedUnion('provider', [first, ...rest]) as unknown as z.ZodType<M>;
+  return { kinds, schema: configSchemaOf(models) as unknown as z.ZodType<SchedulerConfig<M>> };
+};
+
 export type Defaults = z.infer<typeof defaultsSchema>;
 export type Calendar = z.infer<typeof calendarSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
 export type Shift = z.infer<typeof shiftSchema>;
-export type Model = z.infer<typeof modelSchema>;
 export type MonthlyBudget = z.infer<typeof monthlyBudgetSchema>;
 export type UnitChange = z.infer<typeof unitChangeSchema>;
 
@@ -299,35 +312,38 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
   return node;
 };
 
+/** The provider whose own fields include `field`, other than `except`. */
+const ownerOfField = (
+  kinds: readonly ModelKind[],
+  field: PropertyKey | undefined,
+  except?: unknown,
+): string | undefined =>
+  kinds.find((kind) => kind.provider !== except && Object.hasOwn(kind.fields, field ?? ''))?.provider;
+
 /** "required", naming the provider when the field belongs to one kind of model. */
-const requiredMessage = (raw: unknown, path: readonly PropertyKey[]): string => {
+const requiredMessage = (raw: unknown, path: readonly PropertyKey[], kinds: readonly ModelKind[]): string => {
   const field = path.at(-1);
   const owner = valueAt(raw, path.slice(0, -1));
   const provider = isRecord(owner) ? owner.provider : undefined;
-  const specific = [...LOOKOUT_FIELDS, ...REKOGNITION_FIELDS] as readonly PropertyKey[];
   return path[0] === 'models' &&
     path.length === 3 &&
     typeof provider === 'string' &&
-    specific.includes(field ?? '')
+    ownerOfField(kinds, field) !== undefined
     ? `required for a ${provider} model`
     : 'required';
 };
 
 /** Turns one zod issue into the messages users read; unknown keys become one issue per key. */
-const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] => {
+const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown, kinds: readonly ModelKind[]): ConfigIssue[] => {
   const path = issue.path;
   const input = valueAt(raw, path);
   switch (issue.code) {
     case 'unrecognized_keys': {
       const owner = valueAt(raw, path);
       const provider = isRecord(owner) ? owner.provider : undefined;
+      const known = typeof provider === 'string' && kinds.some((kind) => kind.provider === provider);
       return issue.keys.map((key) => {
-        const foreign =
-          provider === 'lookoutvision' && (REKOGNITION_FIELDS as readonly string[]).includes(key)
-            ? 'rekognition'
-            : provider === 'rekognition' && (LOOKOUT_FIELDS as readonly string[]).includes(key)
-              ? 'lookoutvision'
-              : undefined;
+        const foreign = known ? ownerOfField(kinds, key, provider) : undefined;
         return {
           path: formatPath([...path, key]),
           message: foreign
@@ -341,7 +357,7 @@ const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] => {
         return [
           {
             path: formatPath(path),
-            message: `${show(input)} is not a provider (lookoutvision, rekognition)`,
+            message: `${show(input)} is not a provider (${kinds.map((kind) => kind.provider).join(', ')})`,
           },
         ];
       }
@@ -355,7 +371,7 @@ const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] => {
           path: formatPath(path),
           message:
             input === undefined
-              ? requiredMessage(raw, path)
+              ? requiredMessage(raw, path, kinds)
               : `expected ${issue.expected === 'record' ? 'a mapping' : issue.expected === 'array' ? 'a list' : issue.expected}, got ${show(input)}`,
         },
       ];
@@ -368,7 +384,7 @@ const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown): ConfigIssue[] => {
  * Rules that relate fields to each other. Written against the raw document (nothing is trusted),
  * so they are reported alongside shape errors instead of being hidden by them.
  */
-const crossFieldIssues = (raw: unknown): ConfigIssue[] => {
+const crossFieldIssues = (raw: unknown, kinds: readonly ModelKind[]): ConfigIssue[] => {
   const issues: ConfigIssue[] = [];
   if (!isRecord(raw)) return issues;
   const defaults = isRecord(raw.defaults) ? raw.defaults : {};
@@ -454,7 +470,7 @@ const crossFieldIssues = (raw: unknown): ConfigIssue[] => {
       });
     }
   });
-  issues.push(...sharedModelIssues(models));
+  issues.push(...sharedModelIssues(models, kinds));
   return issues;
 };
 
@@ -485,58 +501,25 @@ const schedulerNameIssues = (schedules: Record<string, unknown>): ConfigIssue[] 
   return issues;
 };
 
-/**
- * What a model entry starts and stops at its provider: `hosting` names the thing that holds
- * versions, `version` the version within it. A version that the provider resolves at call time
- * (Lookout for Vision's "latest") may be any explicit version of the same project.
- */
-interface PhysicalModel {
-  hosting: string;
-  label: string;
-  version: string;
-  field: string;
-  floating: boolean;
-}
-
-const physicalModelOf = (model: Record<string, unknown>): PhysicalModel | undefined => {
-  if (
-    model.provider === 'lookoutvision' &&
-    typeof model.projectName === 'string' &&
-    typeof model.modelVersion === 'string'
-  ) {
-    return {
-      hosting: `lookoutvision\n${model.projectName}`,
-      label: model.projectName,
-      version: model.modelVersion,
-      field: 'modelVersion',
-      floating: model.modelVersion === 'latest',
-    };
-  }
-  if (
-    model.provider === 'rekognition' &&
-    typeof model.projectArn === 'string' &&
-    typeof model.versionName === 'string'
-  ) {
-    return {
-      hosting: `rekognition\n${model.projectArn}`,
-      label: model.projectArn,
-      version: model.versionName,
-      field: 'versionName',
-      floating: false,
-    };
-  }
-  return undefined;
+/** What an entry starts and stops, keyed by provider and project; undefined for an unknown provider. */
+const physicalModelOf = (
+  entry: Record<string, unknown>,
+  kinds: readonly ModelKind[],
+): (PhysicalModel & { hosting: string }) | undefined => {
+  const kind = kinds.find((candidate) => candidate.provider === entry.provider);
+  const physical = kind?.physicalModel(entry);
+  return kind && physical ? { ...physical, hosting: `${kind.provider}\n${physical.project}` } : undefined;
 };
 
 /**
  * Two entries for one physical model: one entry's stop would stop the model the other still uses.
  * Refused, as is a floating version ("latest") beside any other version of the same project.
  */
-const sharedModelIssues = (models: readonly unknown[]): ConfigIssue[] => {
+const sharedModelIssues = (models: readonly unknown[], kinds: readonly ModelKind[]): ConfigIssue[] => {
   const issues: ConfigIssue[] = [];
-  const seen: { index: number; id: unknown; physical: PhysicalModel }[] = [];
+  const seen: { index: number; id: unknown; physical: PhysicalModel & { hosting: string } }[] = [];
   models.forEach((model, index) => {
-    const physical = isRecord(model) ? physicalModelOf(model) : undefined;
+    const physical = isRecord(model) ? physicalModelOf(model, kinds) : undefined;
     if (!physical || !isRecord(model)) return;
     const clash = seen.find(
       (other) =>
@@ -549,9 +532,9 @@ const sharedModelIssues = (models: readonly unknown[]): ConfigIssue[] => {
         path: formatPath(['models', index, physical.field]),
         message:
           clash.physical.version === physical.version
-            ? `${physical.label} version ${show(physical.version)} is also ${other}: one model, one entry`
+            ? `${physical.project} version ${show(physical.version)} is also ${other}: one model, one entry`
             : `${show(physical.version)} may be the same model as ${show(clash.physical.version)} of ${other} in ` +
-              `${physical.label} ("latest" is whichever version is newest when the scheduler calls): name the version`,
+              `${physical.project} ("latest" is whichever version is newest when the scheduler calls): name the version`,
       });
     }
     seen.push({ index, id: model.id, physical });
@@ -564,12 +547,18 @@ const pathOrder = (issue: ConfigIssue): string => issue.path;
 /**
  * Validates an already parsed document (YAML, or an item read back from the config table).
  * Throws {@link ValidationError} naming `source` and every bad field.
+ *
+ * @param rules - from {@link configRulesFor}: the kinds of model the file may hold
  */
-export const validateConfig = (raw: unknown, source: string): SchedulerConfig => {
-  const parsed = configSchema.safeParse(raw);
+export const validateConfig = <M extends Model>(
+  raw: unknown,
+  source: string,
+  rules: ConfigRules<M>,
+): SchedulerConfig<M> => {
+  const parsed = rules.schema.safeParse(raw);
   const issues = [
-    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => issuesOfZod(issue, raw))),
-    ...crossFieldIssues(raw),
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => issuesOfZod(issue, raw, rules.kinds))),
+    ...crossFieldIssues(raw, rules.kinds),
   ];
   if (issues.length > 0 || !parsed.success) {
     // Stable order (document order is lost in zod's issue list) and no repeats.
@@ -585,9 +574,14 @@ export const validateConfig = (raw: unknown, source: string): SchedulerConfig =>
  *
  * @param text - the file's content
  * @param source - the name shown in messages, usually the file path
+ * @param rules - from {@link configRulesFor}: the kinds of model the file may hold
  * @throws ValidationError with every problem, YAML syntax included, each naming its field path
  */
-export const parseConfigText = (text: string, source: string): SchedulerConfig => {
+export const parseConfigText = <M extends Model>(
+  text: string,
+  source: string,
+  rules: ConfigRules<M>,
+): SchedulerConfig<M> => {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ValidationError(
@@ -602,7 +596,7 @@ export const parseConfigText = (text: string, source: string): SchedulerConfig =
   if (expansion) throw new ValidationError(source, [expansion]);
   // The expansion is bounded above, so the library's own count of alias uses (which refuses a
   // legitimate file that uses one anchor a hundred times) is not needed.
-  return validateConfig(document.toJS({ maxAliasCount: -1 }), source);
+  return validateConfig(document.toJS({ maxAliasCount: -1 }), source, rules);
 };
 
 /**

@@ -8,7 +8,8 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type SchedulerConfig, validateConfig } from '../schedule/config.ts';
+import { validateShifts } from '../providers/config.ts';
+import type { SchedulerConfig } from '../schedule/config.ts';
 import {
   type AppliedConfig,
   ConfigConflictError,
@@ -104,7 +105,7 @@ export class DynamoConfigRepository implements ConfigRepository {
     if (!pointer) return undefined;
     if (this.#cache?.partition === pointer.partition) return this.#cache.applied;
     const parts = await this.#queryAll(pointer.partition);
-    const config = validateConfig(
+    const config = validateShifts(
       fromParts(parts.map((item) => ({ sk: String(item.sk), body: item.body }))),
       `${this.tableName} (config version ${pointer.version})`,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SchedulerConfig } from '../../src/schedule/config.ts';
+import type { ShiftsConfig } from '../../src/providers/config.ts';
 import type { LocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { type SimulationResult, simulate } from '../../src/simulation/simulate.ts';
 import { interfaceExample } from '../support/builders.ts';
@@ -14,7 +14,7 @@ const minute = 60_000;
 
 describe('a monthly budget', () => {
   const example = interfaceExample();
-  const config: SchedulerConfig = {
+  const config: ShiftsConfig = {
     ...example,
     models: example.models.map((model) =>
       model.id === 'pcb-line-1' ? { ...model, monthlyBudget: { usd: 200 } } : model,

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventToleranceMs } from '../../src/app/reconcile.ts';
 import { shiftEdgeEventSchema } from '../../src/app/shift-edge.ts';
-import { parseConfigText, type SchedulerEntry, schedulerEntries } from '../../src/schedule/index.ts';
+import { parseShiftsText } from '../../src/providers/config.ts';
+import { type SchedulerEntry, schedulerEntries } from '../../src/schedule/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const osls = join(root, 'node_modules', '.bin', 'osls');
@@ -228,7 +229,7 @@ describe('the packaged CloudFormation template', () => {
     await oslsPackage(dir);
     template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
     entries = schedulerEntries(
-      parseConfigText(await readFile(join(root, 'shifts.yml'), 'utf8'), 'shifts.yml'),
+      parseShiftsText(await readFile(join(root, 'shifts.yml'), 'utf8'), 'shifts.yml'),
     );
   }, 120_000);
 

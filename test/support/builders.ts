@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { parseConfigText, type SchedulerConfig } from '../../src/schedule/config.ts';
+import { parseShiftsText, type ShiftsConfig } from '../../src/providers/config.ts';
 import type { RunRecord } from '../../src/store/run-record.ts';
 
 /** The INTERFACE.md example, as shipped in the fixtures. */
 export const interfaceExampleText = (): string =>
   readFileSync(new URL('./fixtures/interface-example.yml', import.meta.url), 'utf8');
 
-export const interfaceExample = (): SchedulerConfig =>
-  parseConfigText(interfaceExampleText(), 'interface-example.yml');
+export const interfaceExample = (): ShiftsConfig =>
+  parseShiftsText(interfaceExampleText(), 'interface-example.yml');
 
 /** A run record with sensible values; override what the test is about. */
 export const aRun = (overrides: Partial<RunRecord> = {}): RunRecord => ({

@@ -1,10 +1,10 @@
 import { applyConfig } from '../../src/app/apply-config.ts';
 import type { HostRegistry, ReconcileDeps } from '../../src/app/reconcile.ts';
+import type { ShiftsConfig } from '../../src/providers/config.ts';
 import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
 import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
 import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
 import { RekognitionModelHost } from '../../src/providers/rekognition/host.ts';
-import type { SchedulerConfig } from '../../src/schedule/config.ts';
 import {
   type LocalScheduler,
   type LocalSchedulerOptions,
@@ -28,7 +28,7 @@ export interface ScheduledTest {
  */
 export const startScheduledTest = async (
   prefix: string,
-  config: SchedulerConfig,
+  config: ShiftsConfig,
   start: Date,
   options: Omit<LocalSchedulerOptions, 'config' | 'start' | 'documents' | 'tables'> = {},
 ): Promise<ScheduledTest> => {

@@ -2,16 +2,27 @@ import type { LookoutVisionClient } from '@aws-sdk/client-lookoutvision';
 import type { ProviderDefinition } from '../provider.ts';
 import { createLookoutVisionClient } from './client.ts';
 import { LookoutVisionModelHost } from './host.ts';
-import { isLookoutVisionRef, type LookoutVisionRef, lookoutVisionRefKey } from './schema.ts';
+import { lookoutVisionIamGrants } from './iam.ts';
+import {
+  isLookoutVisionRef,
+  type LookoutVisionModel,
+  type LookoutVisionRef,
+  lookoutVisionModelKind,
+  lookoutVisionRefKey,
+  lookoutVisionRefOf,
+} from './schema.ts';
 import { lookoutVisionStatuses } from './statuses.ts';
 
 /** Amazon Lookout for Vision: models named by project and version, started with a client token. */
-export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionClient> = {
+export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionClient, LookoutVisionModel> = {
   id: 'lookoutvision',
   title: 'Lookout for Vision',
+  modelKind: lookoutVisionModelKind,
+  refOf: lookoutVisionRefOf,
   isRef: isLookoutVisionRef,
   refKey: lookoutVisionRefKey,
   createClient: createLookoutVisionClient,
   createHost: (client) => new LookoutVisionModelHost(client),
   statuses: lookoutVisionStatuses,
+  iamGrants: lookoutVisionIamGrants,
 };

@@ -2,16 +2,27 @@ import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { ProviderDefinition } from '../provider.ts';
 import { createRekognitionClient } from './client.ts';
 import { RekognitionModelHost } from './host.ts';
-import { isRekognitionRef, type RekognitionRef, rekognitionRefKey } from './schema.ts';
+import { rekognitionIamGrants } from './iam.ts';
+import {
+  isRekognitionRef,
+  type RekognitionModel,
+  type RekognitionRef,
+  rekognitionModelKind,
+  rekognitionRefKey,
+  rekognitionRefOf,
+} from './schema.ts';
 import { rekognitionStatuses } from './statuses.ts';
 
 /** Amazon Rekognition Custom Labels: versions named by project ARN and version name, no client token. */
-export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient> = {
+export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, RekognitionModel> = {
   id: 'rekognition',
   title: 'Rekognition Custom Labels',
+  modelKind: rekognitionModelKind,
+  refOf: rekognitionRefOf,
   isRef: isRekognitionRef,
   refKey: rekognitionRefKey,
   createClient: createRekognitionClient,
   createHost: (client) => new RekognitionModelHost(client),
   statuses: rekognitionStatuses,
+  iamGrants: rekognitionIamGrants,
 };

@@ -20,8 +20,8 @@ import {
   type ModelRef,
   type Observation,
 } from '../../../src/hosting/model-host.ts';
+import { parseShiftsText } from '../../../src/providers/config.ts';
 import { refKey } from '../../../src/providers/registry.ts';
-import { parseConfigText } from '../../../src/schedule/config.ts';
 import { InMemoryConfigRepository } from '../../../src/store/in-memory-config-repository.ts';
 import { InMemoryRunRepository } from '../../../src/store/in-memory-run-repository.ts';
 
@@ -95,7 +95,7 @@ class HangingHost implements ModelHost {
 
 const scheduler = async (host: ModelHost): Promise<ReconcileDeps> => {
   const configs = new InMemoryConfigRepository();
-  await configs.apply(parseConfigText(configText, 'shifts.yml'), {
+  await configs.apply(parseShiftsText(configText, 'shifts.yml'), {
     source: 'shifts.yml',
     appliedAt: at.toISOString(),
     expectedVersion: undefined,

@@ -2,12 +2,13 @@ import { Temporal } from 'temporal-polyfill';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderPlan } from '../../../src/cli/commands/plan.ts';
 import { painter } from '../../../src/cli/render.ts';
-import { type SchedulerConfig, validateConfig } from '../../../src/schedule/config.ts';
+import { validateShifts } from '../../../src/providers/config.ts';
+import type { SchedulerConfig } from '../../../src/schedule/config.ts';
 import { type Plan, planBetween } from '../../../src/schedule/plan.ts';
 
 /** `count` models per zone, half on two weekday shifts, half on nights (one with a shift across midnight). */
 const fleet = (zones: readonly string[], count: number): SchedulerConfig =>
-  validateConfig(
+  validateShifts(
     {
       version: 1,
       defaults: { timezone: 'UTC', leadMinutes: 20, pricePerInferenceUnitHour: 4 },

@@ -1,5 +1,5 @@
+import { validateShifts } from '../../../src/providers/config.ts';
 import type { SchedulerConfig } from '../../../src/schedule/config.ts';
-import { validateConfig } from '../../../src/schedule/config.ts';
 
 /** A shift as written in shifts.yml. */
 export interface ShiftInput {
@@ -24,7 +24,7 @@ export interface ScenarioInput {
 
 /** A validated one-model config, built through the same validation a shifts.yml goes through. */
 export const scenario = (input: ScenarioInput): SchedulerConfig =>
-  validateConfig(
+  validateShifts(
     {
       version: 1,
       defaults: { leadMinutes: input.leadMinutes ?? 0, pricePerInferenceUnitHour: input.price ?? 4 },

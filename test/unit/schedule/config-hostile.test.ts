@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ValidationError } from '../../../src/errors.ts';
+import { parseShiftsText, validateShifts } from '../../../src/providers/config.ts';
 import {
   MAX_EXPANDED_NODES,
   MAX_INFERENCE_UNITS,
   MAX_LEAD_MINUTES,
   MAX_MONTHLY_BUDGET,
   MAX_PRICE_PER_INFERENCE_UNIT_HOUR,
-  parseConfigText,
   resolvedModel,
-  validateConfig,
 } from '../../../src/schedule/config.ts';
 import { planBetween } from '../../../src/schedule/plan.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS, runsBetween } from '../../../src/schedule/runs.ts';
@@ -32,7 +31,7 @@ const issuesAfter = (edit: (doc: Doc) => void): { path: string; message: string 
 
 const issuesOfText = (text: string): { path: string; message: string }[] => {
   try {
-    parseConfigText(text, 'shifts.yml');
+    parseShiftsText(text, 'shifts.yml');
   } catch (error) {
     if (error instanceof ValidationError) return [...error.issues];
     throw error;
@@ -226,7 +225,7 @@ describe('numeric bounds the engine can honour', () => {
     doc.schedules['weekday-two-shift'].shifts[0].minInferenceUnits = MAX_INFERENCE_UNITS;
     doc.schedules['weekday-two-shift'].shifts[0].maxInferenceUnits = MAX_INFERENCE_UNITS;
     doc.schedules['weekday-two-shift'].shifts[1].minInferenceUnits = MAX_INFERENCE_UNITS;
-    const config = validateConfig(doc, 'shifts.yml');
+    const config = validateShifts(doc, 'shifts.yml');
     const from = new Date('2027-03-01T00:00:00Z');
     const to = new Date('2027-04-01T00:00:00Z');
     const startAt = runsBetween(config, from, to, { model: 'pcb-line-1' }).at(-1)?.startAt;
@@ -260,7 +259,7 @@ describe('YAML aliases', () => {
 
   it('refuses a file whose aliases expand beyond the node budget, naming the file', () => {
     // Act
-    const act = () => parseConfigText(aliasBomb, 'bomb.yml');
+    const act = () => parseShiftsText(aliasBomb, 'bomb.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
@@ -269,7 +268,7 @@ describe('YAML aliases', () => {
 
   it('refuses an alias that contains itself', () => {
     // Act
-    const act = () => parseConfigText(`${exampleText}\nloop: &loop [1, *loop]\n`, 'loop.yml');
+    const act = () => parseShiftsText(`${exampleText}\nloop: &loop [1, *loop]\n`, 'loop.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
@@ -279,7 +278,7 @@ describe('YAML aliases', () => {
   it('refuses an alias to no anchor as a validation error of the file', () => {
     // Act
     const act = () =>
-      parseConfigText(exampleText.replace('timezone: Europe/Berlin', 'timezone: *zone'), 'x.yml');
+      parseShiftsText(exampleText.replace('timezone: Europe/Berlin', 'timezone: *zone'), 'x.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
@@ -303,7 +302,7 @@ describe('YAML aliases', () => {
     );
 
     // Act
-    const config = parseConfigText(lines.join('\n'), 'shifts.yml');
+    const config = parseShiftsText(lines.join('\n'), 'shifts.yml');
 
     // Assess
     expect(Object.keys(config.schedules)).toHaveLength(150);
@@ -388,7 +387,7 @@ describe('closed-date ranges', () => {
     const text = exampleText.replace('"2026-12-24..2026-12-26"', '"0001-01-01..9999-12-31"');
 
     // Act
-    const { closedDates } = resolvedModel(parseConfigText(text, 'shifts.yml'), 'pcb-line-1');
+    const { closedDates } = resolvedModel(parseShiftsText(text, 'shifts.yml'), 'pcb-line-1');
 
     // Assess
     expect(closedDates.size).toBe(3_652_059);
@@ -399,7 +398,7 @@ describe('closed-date ranges', () => {
 
   it('answers for every day around a range and a single date exactly as the expanded list does', () => {
     // Prepare
-    const { closedDates } = resolvedModel(parseConfigText(exampleText, 'shifts.yml'), 'pcb-line-1');
+    const { closedDates } = resolvedModel(parseShiftsText(exampleText, 'shifts.yml'), 'pcb-line-1');
     const days: string[] = [];
     for (let day = Date.UTC(2026, 11, 20); day <= Date.UTC(2027, 0, 3); day += 86_400_000) {
       days.push(new Date(day).toISOString().slice(0, 10));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ValidationError } from '../../../src/errors.ts';
-import { parseConfigText, resolvedModel, validateConfig } from '../../../src/schedule/config.ts';
+import { parseShiftsText, validateShifts } from '../../../src/providers/config.ts';
+import { resolvedModel } from '../../../src/schedule/config.ts';
 
 const exampleText = readFileSync(
   new URL('../../support/fixtures/interface-example.yml', import.meta.url),
@@ -17,7 +18,7 @@ const issuesAfter = (edit: (doc: Doc) => void): { path: string; message: string 
   const doc: Doc = parse(exampleText);
   edit(doc);
   try {
-    validateConfig(doc, 'shifts.yml');
+    validateShifts(doc, 'shifts.yml');
   } catch (error) {
     if (error instanceof ValidationError) return [...error.issues];
     throw error;
@@ -27,10 +28,10 @@ const issuesAfter = (edit: (doc: Doc) => void): { path: string; message: string 
 
 const shift0 = (doc: Doc) => doc.schedules['weekday-two-shift'].shifts[0];
 
-describe('parseConfigText', () => {
+describe('parseShiftsText', () => {
   it('accepts the INTERFACE.md example as it is and fills in defaults', () => {
     // Act
-    const config = parseConfigText(exampleText, 'shifts.yml');
+    const config = parseShiftsText(exampleText, 'shifts.yml');
 
     // Assess
     expect(config.models.map((m) => m.id)).toEqual(['pcb-line-1', 'night-inspection']);
@@ -57,7 +58,7 @@ describe('parseConfigText', () => {
       .replace(/ {4}timezone: Europe\/Berlin\n {4}calendar/, '    calendar');
 
     // Act
-    const resolved = resolvedModel(parseConfigText(text, 'shifts.yml'), 'pcb-line-1');
+    const resolved = resolvedModel(parseShiftsText(text, 'shifts.yml'), 'pcb-line-1');
 
     // Assess
     expect(resolved).toMatchObject({
@@ -69,7 +70,7 @@ describe('parseConfigText', () => {
 
   it('names the file and the path of a bad time, as INTERFACE.md shows', () => {
     // Act
-    const act = () => parseConfigText(exampleText.replace('start: "06:00"', 'start: "6am"'), 'shifts.yml');
+    const act = () => parseShiftsText(exampleText.replace('start: "06:00"', 'start: "6am"'), 'shifts.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
@@ -80,7 +81,7 @@ describe('parseConfigText', () => {
 
   it('reports YAML syntax errors as a validation error of the file', () => {
     // Act
-    const act = () => parseConfigText('version: 1\nschedules: [\n', 'broken.yml');
+    const act = () => parseShiftsText('version: 1\nschedules: [\n', 'broken.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
@@ -90,7 +91,7 @@ describe('parseConfigText', () => {
   it('refuses a key given twice in one mapping', () => {
     // Act
     const act = () =>
-      parseConfigText(exampleText.replace('version: 1\n', 'version: 1\nversion: 1\n'), 'shifts.yml');
+      parseShiftsText(exampleText.replace('version: 1\n', 'version: 1\nversion: 1\n'), 'shifts.yml');
 
     // Assess
     expect(act).toThrow(/not valid YAML: .*[Mm]ap keys must be unique/);

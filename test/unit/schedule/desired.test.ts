@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../../src/schedule/config.ts';
+import { parseShiftsText } from '../../../src/providers/config.ts';
 import { desiredAt } from '../../../src/schedule/desired.ts';
 import { at } from './builders.ts';
 
-const config = parseConfigText(
+const config = parseShiftsText(
   readFileSync(new URL('../../support/fixtures/interface-example.yml', import.meta.url), 'utf8'),
   'shifts.yml',
 );

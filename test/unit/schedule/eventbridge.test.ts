@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, schedulerNameText } from '../../../src/schedule/config.ts';
+import { parseShiftsText } from '../../../src/providers/config.ts';
+import { schedulerNameText } from '../../../src/schedule/config.ts';
 import { firingsBetween, schedulerEntries, springForwardSkips } from '../../../src/schedule/eventbridge.ts';
 import { planBetween } from '../../../src/schedule/plan.ts';
 import { at, scenario } from './builders.ts';
@@ -11,7 +12,7 @@ const pick = (entries: ReturnType<typeof schedulerEntries>) =>
 describe('schedulerEntries', () => {
   it('gives the INTERFACE.md example a start before each run and a stop at each run end only', () => {
     // Prepare
-    const config = parseConfigText(
+    const config = parseShiftsText(
       readFileSync(new URL('../../support/fixtures/interface-example.yml', import.meta.url), 'utf8'),
       'shifts.yml',
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseConfigText } from '../../../src/schedule/config.ts';
+import { parseShiftsText } from '../../../src/providers/config.ts';
 
 /**
  * Packaging's own entry point, called as osls calls it (`${file(./deploy/shift-schedules.cjs):…}`),
@@ -69,7 +69,7 @@ const cases: [string, (doc: Doc) => void][] = [
 /** Whether `apply`'s validation accepts the text. */
 const applyAccepts = (text: string, file: string): boolean => {
   try {
-    parseConfigText(text, file);
+    parseShiftsText(text, file);
     return true;
   } catch {
     return false;
