@@ -14,12 +14,15 @@ export abstract class SchedulerError extends Error {
   abstract readonly code: string;
   /** The exit status of a command that ends with this error. */
   readonly exitStatus: ExitStatus = 1;
-
-  /** Whether `error` is a scheduler error, with `code` when one is given. */
-  static is(error: unknown, code?: string): error is SchedulerError {
-    return error instanceof SchedulerError && (code === undefined || error.code === code);
-  }
 }
+
+/**
+ * Whether `error` is one of the scheduler's errors, with `code` when one is given: the one way to
+ * tell errors apart, by class and code, never by message text. (A function rather than a static
+ * method, so each error class keeps its own narrower `is`.)
+ */
+export const isSchedulerError = (error: unknown, code?: string): error is SchedulerError =>
+  error instanceof SchedulerError && (code === undefined || error.code === code);
 
 /** A usage or validation error: the command line or an input file is wrong. Exit status 2. */
 export class UsageError extends SchedulerError {

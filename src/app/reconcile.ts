@@ -1,9 +1,14 @@
+import { SchedulerError } from '../errors.ts';
 import { HostingError, type ModelHost, type ModelRef, type Observation } from '../hosting/model-host.ts';
-import { refKey, refOfModel } from '../providers/registry.ts';
+import { refKey } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
 import { wantedAt } from '../schedule/lifecycle.ts';
-import type { ConfigRepository, StoredOverride } from '../store/config-repository.ts';
+import {
+  type ConfigRepository,
+  NotConfiguredError,
+  type StoredOverride,
+} from '../store/config-repository.ts';
 import { type RunRecord, type TokenRecord, tokenLifetimeMs } from '../store/run-record.ts';
 import { ConcurrentUpdateError, type RunRepository } from '../store/run-repository.ts';
 import { budgetCheck } from './budget.ts';
@@ -83,9 +88,10 @@ export interface PassReport extends PassHeader {
   readonly outcomes: ModelOutcome[];
 }
 
-/** Raised when a pass cannot run at all: no configuration applied, or a table unreachable. */
-export class PassError extends Error {
+/** Raised when a pass cannot run at all: the configuration cannot be read. Exit status 1. */
+export class PassError extends SchedulerError {
   override readonly name = 'PassError';
+  readonly code = 'PassFailed';
 }
 
 /**
@@ -120,7 +126,10 @@ const readConcurrency = 8;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The model's place at its hosting service. */
-export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef => refOfModel(model);
+export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef =>
+  model.provider === 'lookoutvision'
+    ? { provider: 'lookoutvision', projectName: model.projectName, modelVersion: model.modelVersion }
+    : { provider: 'rekognition', projectArn: model.projectArn, versionName: model.versionName };
 
 /**
  * One reconcile pass at `at`: for every model, desired (schedule and overrides) against observed
@@ -133,8 +142,7 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
   const { applied, overrides } = await deps.configs.snapshot().catch((error: unknown) => {
     throw new PassError(`cannot read the configuration: ${messageOf(error)}`, { cause: error });
   });
-  if (!applied)
-    throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
+  if (!applied) throw new NotConfiguredError();
   const { config } = applied;
   const models = config.models.filter(
     (model) =>

@@ -5,7 +5,7 @@ import { resolvedModel } from '../schedule/config.ts';
 import type { Window } from '../schedule/windows.ts';
 import { windowsBetween } from '../schedule/windows.ts';
 import { instantOfLocal } from '../schedule/zoned.ts';
-import type { ConfigRepository } from '../store/config-repository.ts';
+import { appliedConfig, type ConfigRepository } from '../store/config-repository.ts';
 import { isClosed, type RunRecord, runCost, runUnitHours } from '../store/run-record.ts';
 import type { RunRepository } from '../store/run-repository.ts';
 import { budgetAmount, budgetLimit, budgetScopeOf, monthOf } from './budget.ts';
@@ -356,15 +356,11 @@ const QUERY_SLACK_MS = 2 * 24 * HOUR_MS;
  * The report of `month` (`YYYY-MM`) from the configuration in force and the runs table, open runs
  * counted up to `at`. See {@link buildReport} for what is counted how.
  *
- * @throws UsageError when `month` is not `YYYY-MM` or no configuration has been applied
+ * @throws UsageError when `month` is not `YYYY-MM`; NotConfiguredError when no configuration has been applied
  */
 export const monthlyReport = async (deps: ReportDeps, month: string, at: Date): Promise<MonthlyReport> => {
   if (!isMonthName(month)) throw new UsageError(`${JSON.stringify(month)} is not a month YYYY-MM`);
-  const applied = await deps.configs.current();
-  if (!applied) {
-    throw new UsageError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml` first');
-  }
-  const { config } = applied;
+  const { config } = await appliedConfig(deps.configs);
   const runs = await Promise.all(
     config.models.map((model) => {
       const range = monthRange(month, resolvedModel(config, model.id).timezone);

@@ -2,11 +2,11 @@ import type { Observation } from '../hosting/model-host.ts';
 import { refKey } from '../providers/registry.ts';
 import { resolvedModel } from '../schedule/config.ts';
 import { wantedAt } from '../schedule/lifecycle.ts';
-import type { StoredOverride } from '../store/config-repository.ts';
+import { NotConfiguredError, type StoredOverride } from '../store/config-repository.ts';
 import { isClosed, type RunRecord } from '../store/run-record.ts';
 import type { AppDeps } from './deps.ts';
 import { overrideOf } from './overrides.ts';
-import { modelRefOf, observeAll, PassError } from './reconcile.ts';
+import { modelRefOf, observeAll } from './reconcile.ts';
 
 /** One model as `shiftctl status` shows it. */
 export interface ModelStatus {
@@ -33,8 +33,7 @@ export const statusAt = async (
   at: Date,
 ): Promise<ModelStatus[]> => {
   const { applied, overrides: stored } = await deps.configs.snapshot();
-  if (!applied)
-    throw new PassError('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
+  if (!applied) throw new NotConfiguredError();
   const { config } = applied;
   const observations = await observeAll(deps, config.models.map(modelRefOf));
   return Promise.all(

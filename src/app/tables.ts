@@ -9,12 +9,14 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SchedulerError } from '../errors.ts';
 import type { TableNames } from '../platform/env.ts';
 import { type TableDefinition, tableDefinitions } from '../platform/table-definitions.ts';
 
 /** Creating or checking a table failed; `cause` holds the SDK's error. */
-export class TableSetupError extends Error {
+export class TableSetupError extends SchedulerError {
   override readonly name = 'TableSetupError';
+  readonly code = 'TableSetup';
   constructor(
     readonly tableName: string,
     message: string,

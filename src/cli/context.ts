@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
 import { type AppDeps, depsFromEnv } from '../app/deps.ts';
-import { PassError } from '../app/reconcile.ts';
 import { RuntimeFailure, UsageError } from '../errors.ts';
 import { badPathCodeOf } from '../platform/errors.ts';
 import { parseShiftsText, type ShiftsConfig } from '../providers/config.ts';
 import { EARLIEST_INSTANT, isSupportedInstant, LATEST_INSTANT } from '../schedule/zoned.ts';
+import { StoreError } from '../store/store-error.ts';
 import type { CliIo } from './io.ts';
 
 /** Reads an ISO 8601 instant option (`Z` or an offset); anything else is a usage error naming the flag. */
@@ -55,39 +55,47 @@ export const readConfigFile = (file: string): ShiftsConfig => {
   return parseShiftsText(text, file);
 };
 
-const endpointOf = (io: CliIo): string =>
-  io.env.AWS_ENDPOINT_URL_DYNAMODB ||
-  io.env.AWS_ENDPOINT_URL ||
-  `DynamoDB in ${io.env.AWS_REGION ?? '(no AWS_REGION set)'}`;
+const endpointOf = (env: CliIo['env']): string =>
+  env.AWS_ENDPOINT_URL_DYNAMODB ||
+  env.AWS_ENDPOINT_URL ||
+  `DynamoDB in ${env.AWS_REGION ?? '(no AWS_REGION set)'}`;
+
+/** The store's error behind `error`, which may have been wrapped on its way up (a pass's own error). */
+const storeErrorIn = (error: unknown): StoreError | undefined => {
+  for (let found = error, depth = 0; found instanceof Error && depth < 5; found = found.cause, depth += 1) {
+    if (found instanceof StoreError) return found;
+  }
+  return undefined;
+};
 
 /**
- * Runs `use` with the stores and hosts built from the environment, and turns what can go wrong
- * with them (no table, no endpoint, no configuration) into one message that says what to do.
+ * What to do when a table is the trouble, by the store's code: the message names the table and the
+ * endpoint, and the variables that choose them.
+ */
+export const storeAdvice = (error: StoreError, env: CliIo['env']): RuntimeFailure => {
+  const endpoint = endpointOf(env);
+  const reason = error.cause instanceof Error ? error.cause.message : error.message;
+  const advice: Record<StoreError['code'], string> = {
+    TableMissing: `table ${error.tableName} does not exist at ${endpoint}: run \`shiftctl tables create\` (or set CONFIG_TABLE_NAME / RUNS_TABLE_NAME)`,
+    Unreachable: `cannot reach ${endpoint} (${reason}); start it or set AWS_ENDPOINT_URL_DYNAMODB`,
+    Throttled: `table ${error.tableName} at ${endpoint} is throttling requests (${reason}); try again shortly`,
+    Failed: `table ${error.tableName} at ${endpoint}: ${reason}`,
+  };
+  return new RuntimeFailure(advice[error.code], { cause: error });
+};
+
+/**
+ * Runs `use` with the stores and hosts built from the environment, and turns a store's coded error
+ * (no table, no endpoint, throttled) into one message that says what to do. Every other error,
+ * "no configuration has been applied" included, keeps its own class and exit status.
  */
 export const withDeps = async <T>(io: CliIo, use: (deps: AppDeps) => Promise<T>): Promise<T> => {
   const deps = depsFromEnv(io.env);
   try {
     return await use(deps);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PassError) throw error;
-    const name = error instanceof Error ? error.name : '';
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === 'ResourceNotFoundException' && /table/i.test(message)) {
-      throw new RuntimeFailure(
-        `table ${deps.tables.configTable} or ${deps.tables.runsTable} does not exist at ${endpointOf(io)}: run \`shiftctl tables create\` (or set CONFIG_TABLE_NAME / RUNS_TABLE_NAME)`,
-        { cause: error },
-      );
-    }
-    if (
-      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|connect/i.test(
-        `${name} ${message} ${String((error as { code?: string }).code)}`,
-      )
-    ) {
-      throw new RuntimeFailure(
-        `cannot reach ${endpointOf(io)} (${message}); start it or set AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_LOOKOUTVISION`,
-        { cause: error },
-      );
-    }
+    const store = storeErrorIn(error);
+    if (store !== undefined) throw storeAdvice(store, io.env);
     throw error;
   }
 };

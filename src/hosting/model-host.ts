@@ -8,6 +8,8 @@
  * each: observe one, observe many, start with units, stop.
  */
 
+import { SchedulerError } from '../errors.ts';
+
 /**
  * Where a model lives: the provider's id and the provider's own fields (each provider's
  * `schema.ts` says which). Its stable key comes from the provider (`refKey` in the registry).
@@ -97,7 +99,7 @@ export type HostingErrorCode =
 const retryableCodes: ReadonlySet<HostingErrorCode> = new Set(['Throttling', 'InternalServer', 'Unknown']);
 
 /** A hosting call that did not do what was asked, translated from the service's own exception. */
-export class HostingError extends Error {
+export class HostingError extends SchedulerError {
   override readonly name = 'HostingError';
   /** Whether the same call might succeed later without anything else changing. */
   readonly retryable: boolean;

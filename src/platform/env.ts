@@ -1,10 +1,13 @@
 /** The environment is read once, at the edge, through these readers; the rest of the code gets values. */
 
+import { SchedulerError } from '../errors.ts';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A variable the program needs is missing or empty. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends SchedulerError {
   override readonly name = 'EnvironmentError';
+  readonly code = 'EnvironmentMissing';
   constructor(
     readonly key: string,
     message = `environment variable ${key} is not set`,

@@ -1,3 +1,4 @@
+import { SchedulerError } from '../errors.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 
 /** The configuration in force: the applied shifts.yml and when it was applied. */
@@ -26,9 +27,34 @@ export interface ConfigSnapshot {
 }
 
 /** Another apply switched the configuration between this apply's read and its switch. */
-export class ConfigConflictError extends Error {
+export class ConfigConflictError extends SchedulerError {
   override readonly name = 'ConfigConflictError';
+  readonly code = 'ConfigConflict';
 }
+
+/**
+ * Nothing has been applied to the config table yet. Every command that needs the configuration in
+ * force answers with this one error: a failure at run time (exit status 1), like any other state of
+ * the tables that `shiftctl` cannot work with, and the same advice.
+ */
+export class NotConfiguredError extends SchedulerError {
+  override readonly name = 'NotConfiguredError';
+  readonly code = 'NotConfigured';
+  constructor(options?: ErrorOptions) {
+    super('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`', options);
+  }
+}
+
+/**
+ * The configuration in force.
+ *
+ * @throws NotConfiguredError when none has been applied
+ */
+export const appliedConfig = async (configs: Pick<ConfigRepository, 'current'>): Promise<AppliedConfig> => {
+  const applied = await configs.current();
+  if (applied === undefined) throw new NotConfiguredError();
+  return applied;
+};
 
 /**
  * The applied configuration and the overrides.

@@ -18,6 +18,7 @@ import {
   type StoredOverride,
 } from './config-repository.ts';
 import { queryAll } from './query-all.ts';
+import { storeCall } from './store-error.ts';
 
 const pointerKey = { pk: 'config', sk: 'current' } as const;
 // Overrides live beside the pointer, so one query reads both (see `snapshot`).
@@ -130,26 +131,31 @@ export class DynamoConfigRepository implements ConfigRepository {
     const parts = toParts(config);
     await this.#writeAll(parts.map((part) => ({ PutRequest: { Item: { pk: partition, ...part } } })));
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...pointerKey,
-            version,
-            partition,
-            previousPartition: previous?.partition,
-            appliedAt: meta.appliedAt,
-            source: meta.source,
-          },
-          ConditionExpression:
-            meta.expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
-          ...(meta.expectedVersion === undefined
-            ? {}
-            : {
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': meta.expectedVersion },
-              }),
-        }),
+      await storeCall(
+        this.tableName,
+        () =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...pointerKey,
+                version,
+                partition,
+                previousPartition: previous?.partition,
+                appliedAt: meta.appliedAt,
+                source: meta.source,
+              },
+              ConditionExpression:
+                meta.expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
+              ...(meta.expectedVersion === undefined
+                ? {}
+                : {
+                    ExpressionAttributeNames: { '#version': 'version' },
+                    ExpressionAttributeValues: { ':expected': meta.expectedVersion },
+                  }),
+            }),
+          ),
+        (error) => error instanceof ConditionalCheckFailedException,
       );
     } catch (error) {
       // Nobody can see our parts yet: remove them and report the lost race.
@@ -168,28 +174,32 @@ export class DynamoConfigRepository implements ConfigRepository {
   }
 
   async setOverride(override: StoredOverride): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: pointerKey.pk, sk: `${overridePrefix}${override.model}`, ...override },
-      }),
+    await storeCall(this.tableName, () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: pointerKey.pk, sk: `${overridePrefix}${override.model}`, ...override },
+        }),
+      ),
     );
   }
 
   async clearOverride(model: string): Promise<boolean> {
-    const { Attributes } = await this.client.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: pointerKey.pk, sk: `${overridePrefix}${model}` },
-        ReturnValues: 'ALL_OLD',
-      }),
+    const { Attributes } = await storeCall(this.tableName, () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: pointerKey.pk, sk: `${overridePrefix}${model}` },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
     );
     return Attributes !== undefined;
   }
 
   async #pointer() {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: pointerKey, ConsistentRead: true }),
+    const { Item } = await storeCall(this.tableName, () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: pointerKey, ConsistentRead: true })),
     );
     return Item ? pointerSchema.parse(Item) : undefined;
   }
@@ -209,8 +219,9 @@ export class DynamoConfigRepository implements ConfigRepository {
       // BatchWrite may leave items unprocessed under load: send those again until none are left.
       for (let round = 0; pending && pending.length > 0; round += 1) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+        const batch = pending;
+        const { UnprocessedItems } = await storeCall(this.tableName, () =>
+          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch as never } })),
         );
         pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
       }

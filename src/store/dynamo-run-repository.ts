@@ -21,6 +21,7 @@ import {
   type RunQuery,
   type RunRepository,
 } from './run-repository.ts';
+import { storeCall } from './store-error.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 // A run's id starts with its first window's start; its planned start (lead) and end lie within these margins.
@@ -48,8 +49,10 @@ export class DynamoRunRepository implements RunRepository {
   ) {}
 
   async get(model: string, runId: string): Promise<RunRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: runKey(model, runId), ConsistentRead: true }),
+    const { Item } = await storeCall(this.tableName, () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: runKey(model, runId), ConsistentRead: true }),
+      ),
     );
     return Item ? fromRunItem(Item) : undefined;
   }
@@ -73,24 +76,31 @@ export class DynamoRunRepository implements RunRepository {
     condition: Record<string, unknown>,
   ): Promise<void> {
     const put = { TableName: this.tableName, Item: toRunItem(runRecordSchema.parse(run)), ...condition };
+    const lostRace = (error: unknown) =>
+      error instanceof ConditionalCheckFailedException || isConditionCancel(error);
     try {
       if (tokens.length === 0) {
-        await this.client.send(new PutCommand(put));
+        await storeCall(this.tableName, () => this.client.send(new PutCommand(put)), lostRace);
         return;
       }
       // The run and its tokens change together: a token is on record exactly when its intent is.
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: put },
-            ...tokens.map((token) => ({
-              Put: { TableName: this.tableName, Item: toTokenItem(tokenRecordSchema.parse(token)) },
-            })),
-          ],
-        }),
+      await storeCall(
+        this.tableName,
+        () =>
+          this.client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: put },
+                ...tokens.map((token) => ({
+                  Put: { TableName: this.tableName, Item: toTokenItem(tokenRecordSchema.parse(token)) },
+                })),
+              ],
+            }),
+          ),
+        lostRace,
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || isConditionCancel(error)) {
+      if (lostRace(error)) {
         throw new ConcurrentUpdateError(run.model, run.runId, { cause: error });
       }
       throw error;
@@ -112,15 +122,17 @@ export class DynamoRunRepository implements RunRepository {
   }
 
   async open(model: string): Promise<RunRecord[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-        ExpressionAttributeValues: { ':pk': `model#${model}`, ':run': 'run#' },
-        ScanIndexForward: false,
-        Limit: openRunScanLimit,
-        ConsistentRead: true,
-      }),
+    const { Items = [] } = await storeCall(this.tableName, () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+          ExpressionAttributeValues: { ':pk': `model#${model}`, ':run': 'run#' },
+          ScanIndexForward: false,
+          Limit: openRunScanLimit,
+          ConsistentRead: true,
+        }),
+      ),
     );
     return Items.map(fromRunItem)
       .filter((run) => !isClosed(run.outcome))
@@ -128,8 +140,10 @@ export class DynamoRunRepository implements RunRepository {
   }
 
   async getToken(clientToken: string): Promise<TokenRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: tokenKey(clientToken), ConsistentRead: true }),
+    const { Item } = await storeCall(this.tableName, () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: tokenKey(clientToken), ConsistentRead: true }),
+      ),
     );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, kind: _kind, ...rest } = Item;

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { storeCall } from './store-error.ts';
 
 /** Every item a query matches, following `LastEvaluatedKey` page after page. */
 export const queryAll = async (
@@ -8,7 +9,9 @@ export const queryAll = async (
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    const page = await storeCall(input.TableName ?? '', () =>
+      client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
+    );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

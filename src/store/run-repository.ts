@@ -1,8 +1,10 @@
+import { SchedulerError } from '../errors.ts';
 import type { RunRecord, TokenRecord } from './run-record.ts';
 
 /** A write lost against another writer: somebody changed the run since it was read. */
-export class ConcurrentUpdateError extends Error {
+export class ConcurrentUpdateError extends SchedulerError {
   override readonly name = 'ConcurrentUpdateError';
+  readonly code = 'ConcurrentUpdate';
   constructor(
     readonly model: string,
     readonly runId: string,

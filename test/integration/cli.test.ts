@@ -414,7 +414,7 @@ describe('shiftctl plan from the config table', () => {
     expect(overridden.notes).toContainEqual(expect.stringContaining('pcb-line-1: override on until'));
   });
 
-  it('exits 2 with advice when no configuration has been applied', async () => {
+  it('exits 1 with advice when no configuration has been applied, as every command does', async () => {
     // Prepare
     const tables = await emptyTables();
     // Act
@@ -423,7 +423,7 @@ describe('shiftctl plan from the config table', () => {
       tables.names,
     );
     // Assess
-    expect(plan.status).toBe(2);
+    expect(plan.status).toBe(1);
     expect(plan.err).toContain('no configuration has been applied yet: run `shiftctl apply -f shifts.yml`');
     expect(plan.out).toBe('');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   exitStatusOf,
+  isSchedulerError,
   RuntimeFailure,
   SchedulerError,
   UsageError,
@@ -46,10 +47,10 @@ describe('the error model', () => {
     const error = new UsageError('no configuration');
 
     // Assess
-    expect(SchedulerError.is(error)).toBe(true);
-    expect(SchedulerError.is(error, 'Usage')).toBe(true);
-    expect(SchedulerError.is(error, 'InvalidInput')).toBe(false);
-    expect(SchedulerError.is(new Error('Usage'))).toBe(false);
+    expect(isSchedulerError(error)).toBe(true);
+    expect(isSchedulerError(error, 'Usage')).toBe(true);
+    expect(isSchedulerError(error, 'InvalidInput')).toBe(false);
+    expect(isSchedulerError(new Error('Usage'))).toBe(false);
   });
 
   it('names every bad field of invalid input after its source', () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { resolvedModel } from '../../schedule/config.ts';
+import { appliedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { renderTable } from '../render.ts';
@@ -36,9 +37,9 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
       const until = parseInstantOption('--until', options.until);
       if (until.getTime() <= now.getTime()) throw new UsageError(`--until ${options.until} is in the past`);
       await withDeps(io, async (deps) => {
-        const applied = await deps.configs.current();
+        const { config } = await appliedConfig(deps.configs);
         // An unknown model is refused with the message every command gives for it.
-        if (applied) resolvedModel(applied.config, model);
+        resolvedModel(config, model);
         await deps.configs.setOverride({
           model,
           state,
@@ -58,7 +59,11 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
     .argument('<MODEL>', 'the model id')
     .addHelpText('after', ['', 'Example:', '  shiftctl override clear pcb-line-1'].join('\n'))
     .action(async (model: string) => {
-      const cleared = await withDeps(io, (deps) => deps.configs.clearOverride(model));
+      const cleared = await withDeps(io, async (deps) => {
+        // Like every command that works on the configuration in force, it needs one applied.
+        await appliedConfig(deps.configs);
+        return deps.configs.clearOverride(model);
+      });
       io.out(cleared ? `${model}: override cleared` : `${model}: had no override`);
     });
 
@@ -72,7 +77,10 @@ export const registerOverrideCommand = (program: Command, io: CliIo): void => {
     )
     .action(async (options: { json?: boolean }) => {
       const now = Date.now();
-      const overrides = await withDeps(io, (deps) => deps.configs.listOverrides());
+      const overrides = await withDeps(io, async (deps) => {
+        await appliedConfig(deps.configs);
+        return deps.configs.listOverrides();
+      });
       if (options.json) {
         printJson(io, { overrides: overrides.map((o) => ({ ...o, active: Date.parse(o.until) > now })) });
         return;

@@ -8,6 +8,7 @@ import type { Plan } from '../../schedule/plan.ts';
 import { planBetween } from '../../schedule/plan.ts';
 import type { Action, Run } from '../../schedule/runs.ts';
 import type { Window } from '../../schedule/windows.ts';
+import { appliedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
 import {
   formatBudgetProjection,
@@ -371,12 +372,7 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
       const { config, overrides } =
         options.file === undefined
           ? await withDeps(io, async (deps) => {
-              const applied = await deps.configs.current();
-              if (!applied) {
-                throw new UsageError(
-                  'no configuration has been applied yet: run `shiftctl apply -f shifts.yml`, or plan -f FILE',
-                );
-              }
+              const applied = await appliedConfig(deps.configs);
               return {
                 config: applied.config,
                 overrides: (await deps.configs.listOverrides()).map(overrideOf),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RunView } from '../../app/runs-view.ts';
 import { listRuns } from '../../app/runs-view.ts';
 import { resolvedModel } from '../../schedule/config.ts';
+import { appliedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import { formatHours, formatInZone, formatUnits, formatUsd } from '../format.ts';
 import type { CliIo } from '../io.ts';
@@ -79,14 +80,12 @@ export const registerRunsCommand = (program: Command, io: CliIo): void => {
       const since = options.since === undefined ? undefined : parseInstantOption('--since', options.since);
       const at = new Date();
       const { runs, zones } = await withDeps(io, async (deps) => {
-        const applied = await deps.configs.current();
-        const known = applied?.config.models.map((model) => model.id) ?? [];
+        const { config } = await appliedConfig(deps.configs);
+        const known = config.models.map((model) => model.id);
         // An unknown model is refused with the message every command gives for it.
-        if (options.model !== undefined && applied) resolvedModel(applied.config, options.model);
+        if (options.model !== undefined) resolvedModel(config, options.model);
         const models = options.model === undefined ? known : [options.model];
-        const zoneOf = new Map(
-          models.map((id) => [id, applied ? resolvedModel(applied.config, id).timezone : 'UTC']),
-        );
+        const zoneOf = new Map(models.map((id) => [id, resolvedModel(config, id).timezone]));
         return {
           runs: await listRuns(deps.runs, models, { ...(since ? { since } : {}), at }),
           zones: zoneOf,
