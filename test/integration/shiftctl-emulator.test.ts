@@ -3,6 +3,9 @@
  * SDK client pointed at it only by AWS_ENDPOINT_URL_LOOKOUTVISION. This is issue 4's "Must show".
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
@@ -15,8 +18,11 @@ import {
   StopModelCommand,
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
+import { DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
+import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
+import { runShiftctl } from '../support/shiftctl.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 type Emulator = ChildProcessByStdio<null, Readable, Readable>;
@@ -147,5 +153,101 @@ describe('shiftctl emulator with the interface example', () => {
     expect(stopping.Status).toBe('STOPPING_HOSTING');
     expect(trained).toBe('TRAINED');
     expect(await exited).toBe(0);
+  });
+});
+
+const projectArn = 'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/1711000000000';
+/** A file with a model of each provider. */
+const mixedFile = (): string => {
+  const file = join(mkdtempSync(join(tmpdir(), 'shiftctl-emulator-')), 'shifts.yml');
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'schedules:',
+      '  day:',
+      '    timezone: Europe/Berlin',
+      '    shifts:',
+      '      - { name: early, days: mon-fri, start: "06:00", end: "14:00", minInferenceUnits: 1 }',
+      'models:',
+      '  - { id: boards, provider: lookoutvision, projectName: circuit-boards, modelVersion: "3", schedule: day }',
+      `  - { id: labels, provider: rekognition, projectArn: "${projectArn}", versionName: v1, schedule: day }`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+};
+
+/** Starts `shiftctl emulator ARGS` and resolves once it has printed `variables` endpoint lines. */
+const startCommand = async (args: readonly string[], variables: number) => {
+  const child = spawn(process.execPath, ['bin/shiftctl.js', 'emulator', '--port', '0', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const printed = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if ((output.match(/^AWS_ENDPOINT_URL_\w+=/gm) ?? []).length >= variables) resolve();
+    });
+  });
+  const url = await waitForListening(child);
+  await printed;
+  return { child, url, output };
+};
+
+describe('shiftctl emulator with several providers', () => {
+  it('serves every provider a file uses on one port and says which endpoint variables to set', async () => {
+    // Prepare
+    const { child, url, output } = await startCommand(['-f', mixedFile()], 2);
+    const credentials = { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
+    const lookout = createLookoutVisionClient({ endpoint: url, region: 'eu-central-1', credentials });
+    const labels = createRekognitionClient({ endpoint: url, region: 'eu-central-1', credentials });
+
+    // Act
+    const model = await lookout.send(
+      new DescribeModelCommand({ ProjectName: 'circuit-boards', ModelVersion: '3' }),
+    );
+    const versions = await labels.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
+    lookout.destroy();
+    labels.destroy();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+
+    // Assess
+    expect(output.split('\n')).toEqual(
+      expect.arrayContaining([
+        `AWS_ENDPOINT_URL_LOOKOUTVISION=${url}`,
+        `AWS_ENDPOINT_URL_REKOGNITION=${url}`,
+      ]),
+    );
+    expect(model.ModelDescription?.Status).toBe('TRAINED');
+    expect(versions.ProjectVersionDescriptions?.map((version) => version.Status)).toEqual([
+      'TRAINING_COMPLETED',
+    ]);
+    expect(await exited).toBe(0);
+  });
+
+  it('serves only the provider --provider names', async () => {
+    // Prepare
+    const { child, url, output } = await startCommand(['-f', mixedFile(), '--provider', 'rekognition'], 1);
+
+    // Act
+    const lookoutPath = await fetch(`${url}/2020-11-20/projects/circuit-boards/models/3`);
+    child.kill('SIGTERM');
+
+    // Assess
+    expect(output).toContain(`AWS_ENDPOINT_URL_REKOGNITION=${url}`);
+    expect(output).not.toContain('AWS_ENDPOINT_URL_LOOKOUTVISION');
+    expect(lookoutPath.status).toBe(404);
+  });
+
+  it('refuses a provider it does not know as a usage error', async () => {
+    // Act
+    const { status, err } = await runShiftctl(['emulator', '--provider', 'sagemaker-nope']);
+
+    // Assess
+    expect(status).toBe(2);
+    expect(err).toContain('--provider: "sagemaker-nope" is not a provider (lookoutvision, rekognition)');
   });
 });
