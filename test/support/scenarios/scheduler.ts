@@ -73,8 +73,8 @@ const hasAcceptedStart = (run: RunRecord) =>
 
 /**
  * The scheduler's behaviour on one hosting service, through the real SDK client against its
- * emulator and DynamoDB Local: a weekday, two invocations at once, crashes between intent, call
- * and record, and the service's faults. Call inside a test file; it defines the tests.
+ * emulator and DynamoDB Local: a weekday, an override, two invocations at once, crashes between
+ * intent, call and record, and the service's faults. Call inside a test file; it defines the tests.
  */
 export const schedulerScenarios = (provider: ProviderFixture): void => {
   const config = exampleOn(provider);
@@ -158,6 +158,35 @@ export const schedulerScenarios = (provider: ProviderFixture): void => {
       const [run] = await local.deps.runs.list(lineModel);
       expect(run?.starts).toHaveLength(1);
       expect(run?.stops).toHaveLength(1);
+    });
+  });
+
+  describe('an override', () => {
+    it('keeps the running model through the shift and an overtime override without a restart, handing the run over with the same units', async () => {
+      // Prepare: the model runs into its early shift
+      const { local, line } = await setUp(berlinFriday('05:00'));
+      await simulateOn(config, local, berlinFriday('05:00'), berlinFriday('08:00'));
+      // Act: the plant keeps the line on for an extra hour after the late shift
+      await local.deps.configs.setOverride({
+        model: lineModel,
+        state: 'on',
+        until: berlinFriday('23:00').toISOString(),
+        reason: 'overtime',
+        setAt: berlinFriday('08:00').toISOString(),
+      });
+      await simulateOn(config, local, berlinFriday('08:00'), berlinFriday('23:30'));
+      // Assess
+      expect(accepted(line.starts())).toHaveLength(1);
+      expect(accepted(line.stops()).map((call) => call.at)).toEqual([berlinFriday('23:00')]);
+      const runs = await local.deps.runs.list(lineModel);
+      expect(
+        runs.map((run) => [run.origin, run.outcome, run.minInferenceUnits, run.maxInferenceUnits]),
+      ).toEqual([
+        ['schedule', 'completed', 2, 4],
+        ['override', 'completed', 2, 4],
+      ]);
+      expect(runs[0]?.note).toMatch(/handed over to .*~override without a restart/);
+      expect(runs[0]?.billedUntil).toBe(runs[1]?.billedFrom);
     });
   });
 
