@@ -9,6 +9,19 @@ export const interfaceExampleText = (): string =>
 export const interfaceExample = (): ShiftsConfig =>
   parseShiftsText(interfaceExampleText(), 'interface-example.yml');
 
+/**
+ * A YAML document whose aliases expand to a billion nodes (nine levels of ten): what a parser that
+ * expands aliases without a budget never finishes reading.
+ */
+export const yamlAliasBomb = [
+  'version: 1',
+  'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+  ...Array.from(
+    { length: 8 },
+    (_, i) => `a${i + 1}: &a${i + 1} [${Array.from({ length: 10 }, () => `*a${i}`).join(', ')}]`,
+  ),
+].join('\n');
+
 /** A run record with sensible values; override what the test is about. */
 export const aRun = (overrides: Partial<RunRecord> = {}): RunRecord => ({
   model: 'pcb-line-1',

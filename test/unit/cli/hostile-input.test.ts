@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { interfaceExampleText, yamlAliasBomb } from '../../support/builders.ts';
 import { shiftctl } from '../../support/shiftctl.ts';
 
-const exampleText = readFileSync(
-  new URL('../../support/fixtures/interface-example.yml', import.meta.url),
-  'utf8',
-);
+const exampleText = interfaceExampleText();
 
 /** An endpoint nothing listens on: a command that reached it would fail at run time (exit 1), not 2. */
 const nowhere = {
@@ -26,15 +24,6 @@ const fileWith = (name: string, text: string): string => {
 };
 
 const range = ['--from', '2027-03-26T00:00:00Z', '--to', '2027-03-27T00:00:00Z'];
-
-const aliasBomb = [
-  'version: 1',
-  'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
-  ...Array.from(
-    { length: 8 },
-    (_, i) => `a${i + 1}: &a${i + 1} [${Array.from({ length: 10 }, () => `*a${i}`).join(', ')}]`,
-  ),
-].join('\n');
 
 describe('hostile or unlucky input is a usage error (exit 2) naming the file or option', () => {
   it('refuses a schedule named __proto__ in plan and apply, naming the file and the field', async () => {
@@ -55,7 +44,7 @@ describe('hostile or unlucky input is a usage error (exit 2) naming the file or 
 
   it('refuses an alias bomb in plan and apply with exit 2, naming the file', async () => {
     // Prepare
-    const file = fileWith('bomb.yml', aliasBomb);
+    const file = fileWith('bomb.yml', yamlAliasBomb);
 
     // Act
     const plan = await run(['plan', '-f', file, ...range]);

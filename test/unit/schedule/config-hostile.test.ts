@@ -13,6 +13,7 @@ import {
 } from '../../../src/schedule/config.ts';
 import { planBetween } from '../../../src/schedule/plan.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS, runsBetween } from '../../../src/schedule/runs.ts';
+import { yamlAliasBomb } from '../../support/builders.ts';
 
 const exampleText = readFileSync(
   new URL('../../support/fixtures/interface-example.yml', import.meta.url),
@@ -248,18 +249,9 @@ describe('numeric bounds the engine can honour', () => {
 });
 
 describe('YAML aliases', () => {
-  const aliasBomb = [
-    'version: 1',
-    'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
-    ...Array.from(
-      { length: 8 },
-      (_, i) => `a${i + 1}: &a${i + 1} [${Array.from({ length: 10 }, () => `*a${i}`).join(', ')}]`,
-    ),
-  ].join('\n');
-
   it('refuses a file whose aliases expand beyond the node budget, naming the file', () => {
     // Act
-    const act = () => parseShiftsText(aliasBomb, 'bomb.yml');
+    const act = () => parseShiftsText(yamlAliasBomb, 'bomb.yml');
 
     // Assess
     expect(act).toThrow(ValidationError);
