@@ -70,8 +70,8 @@ const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = {
 
 /** Every registered provider's emulator; the type makes a provider without one a compile error. */
 export const emulators: { readonly [Id in ProviderId]: ProviderEmulator } = {
-  lookoutvision: lookoutVisionEmulator as ProviderEmulator,
-  rekognition: rekognitionEmulator as ProviderEmulator,
+  lookoutvision: lookoutVisionEmulator,
+  rekognition: rekognitionEmulator,
 };
 
 /** The registered providers whose models `config` names, in registry order. */
