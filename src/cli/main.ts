@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { exitStatusOf } from '../errors.ts';
 import { commands } from './commands/index.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -7,6 +8,7 @@ import { type CliIo, processIo } from './io.ts';
 export const buildProgram = (io: CliIo): Command => {
   const program = new Command('shiftctl')
     .description('Schedules hosted vision models around factory shifts.')
+    .version(packageJson.version, '-V, --version', 'print the version of shiftctl')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
