@@ -328,6 +328,30 @@ export class EmulatorKernel<
   }
 }
 
-/** When the transition under way completes, as a snapshot shows it; nothing for a status that holds still. */
-export const transitionDueAt = (phase: Phase<string>): { transitionDueAt?: Date } =>
-  'until' in phase ? { transitionDueAt: new Date(phase.until) } : {};
+/** What every engine's snapshot of a model says about its hosting. */
+export interface HostingSnapshot<Status extends string> {
+  readonly status: Status;
+  readonly statusMessage: string;
+  readonly createdAt: Date;
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+  /** When the current transition completes, while one is under way. */
+  readonly transitionDueAt?: Date;
+}
+
+/**
+ * The hosting part of a model's snapshot: its status and `message`, and the units of its last start
+ * where the service shows them (`showUnits`).
+ */
+export const hostingSnapshot = <Status extends string>(
+  model: HostedModel<Status> & { readonly createdAt: number },
+  message: string,
+  showUnits: boolean,
+): HostingSnapshot<Status> => ({
+  status: model.phase.status,
+  statusMessage: message,
+  createdAt: new Date(model.createdAt),
+  ...(showUnits && model.units ? { minInferenceUnits: model.units.min } : {}),
+  ...(showUnits && model.units?.max !== undefined ? { maxInferenceUnits: model.units.max } : {}),
+  ...('until' in model.phase ? { transitionDueAt: new Date(model.phase.until) } : {}),
+});

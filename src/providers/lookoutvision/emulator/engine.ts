@@ -10,9 +10,10 @@ import {
   type CallRecord,
   EmulatorKernel,
   type HostedModel,
+  type HostingSnapshot,
+  hostingSnapshot,
   type KernelOptions,
   type Latencies,
-  transitionDueAt,
 } from '../../../emulator/kernel.ts';
 import type { LedgerReport, LedgerRun, Units } from '../../../emulator/ledger.ts';
 import type { PerApi } from '../../../emulator/quota.ts';
@@ -57,15 +58,8 @@ export type LookoutVisionInjectedError = InjectedError<
 >;
 
 /** A model as the emulator sees it right now. */
-export interface ModelSnapshot extends ModelAddress {
+export interface ModelSnapshot extends ModelAddress, HostingSnapshot<ModelStatus> {
   readonly modelArn: string;
-  readonly status: ModelStatus;
-  readonly statusMessage: string;
-  readonly createdAt: Date;
-  readonly minInferenceUnits?: number;
-  readonly maxInferenceUnits?: number;
-  /** When the current transition completes, for STARTING_HOSTING, STOPPING_HOSTING and SYSTEM_UPDATING. */
-  readonly transitionDueAt?: Date;
 }
 
 /** What the call log keeps of a request besides its API. */
@@ -301,7 +295,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
   }
 
   #describe(model: ModelRecord): Record<string, unknown> {
-    const showUnits = model.units !== undefined && showingUnits.has(model.phase.status);
+    const showUnits = showsUnits(model);
     return {
       ...this.#metadata(model),
       ...(showUnits && model.units ? { MinInferenceUnits: model.units.min } : {}),
@@ -497,24 +491,18 @@ export class LookoutVisionEngine implements EmulatorEngine {
   }
 
   #snapshot(model: ModelRecord): ModelSnapshot {
-    const description = this.#describe(model);
     return {
       projectName: model.projectName,
       modelVersion: model.modelVersion,
       modelArn: model.arn,
-      status: model.phase.status,
-      statusMessage: messages[model.phase.status],
-      createdAt: new Date(model.createdAt),
-      ...(typeof description.MinInferenceUnits === 'number'
-        ? { minInferenceUnits: description.MinInferenceUnits }
-        : {}),
-      ...(typeof description.MaxInferenceUnits === 'number'
-        ? { maxInferenceUnits: description.MaxInferenceUnits }
-        : {}),
-      ...transitionDueAt(model.phase),
+      ...hostingSnapshot(model, messages[model.phase.status], showsUnits(model)),
     };
   }
 }
+
+/** The service shows the units of the last start while the model is hosted, and after a failed start. */
+const showsUnits = (model: ModelRecord): boolean =>
+  model.units !== undefined && showingUnits.has(model.phase.status);
 
 const ok = (httpStatus: number, body: unknown): Answer => ({ response: { httpStatus, body }, outcome: 'ok' });
 

@@ -11,10 +11,11 @@ import {
   type CallRecord,
   EmulatorKernel,
   type HostedModel,
+  type HostingSnapshot,
+  hostingSnapshot,
   type KernelOptions,
   type Latencies,
   type Phase,
-  transitionDueAt,
 } from '../../../emulator/kernel.ts';
 import type { LedgerReport, LedgerRun } from '../../../emulator/ledger.ts';
 import type { PerApi } from '../../../emulator/quota.ts';
@@ -57,16 +58,9 @@ export type RekognitionInjectedError = InjectedError<
 >;
 
 /** A project version as the emulator sees it right now. */
-export interface ProjectVersionSnapshot extends VersionAddress {
+export interface ProjectVersionSnapshot extends VersionAddress, HostingSnapshot<ProjectVersionStatus> {
   readonly projectArn: string;
   readonly projectVersionArn: string;
-  readonly status: ProjectVersionStatus;
-  readonly statusMessage: string;
-  readonly createdAt: Date;
-  readonly minInferenceUnits?: number;
-  readonly maxInferenceUnits?: number;
-  /** When the current transition completes, for STARTING and STOPPING. */
-  readonly transitionDueAt?: Date;
 }
 
 /** What the call log keeps of a request besides its API. */
@@ -451,8 +445,12 @@ const billedOf = (version: VersionRecord): RekognitionBilled => ({
   projectVersionArn: version.arn,
 });
 
+/** The service shows the units of the last start in every status but a fresh TRAINING_COMPLETED. */
+const showsUnits = (version: VersionRecord): boolean =>
+  version.units !== undefined && version.phase.status !== 'TRAINING_COMPLETED';
+
 const describe = (version: VersionRecord): Record<string, unknown> => {
-  const showUnits = version.units !== undefined && version.phase.status !== 'TRAINING_COMPLETED';
+  const showUnits = showsUnits(version);
   return {
     ProjectVersionArn: version.arn,
     CreationTimestamp: version.createdAt / 1000,
@@ -464,25 +462,13 @@ const describe = (version: VersionRecord): Record<string, unknown> => {
   };
 };
 
-const snapshot = (version: VersionRecord, projectArn: string): ProjectVersionSnapshot => {
-  const description = describe(version);
-  return {
-    projectName: version.projectName,
-    versionName: version.versionName,
-    projectArn,
-    projectVersionArn: version.arn,
-    status: version.phase.status,
-    statusMessage: messages[version.phase.status],
-    createdAt: new Date(version.createdAt),
-    ...(typeof description.MinInferenceUnits === 'number'
-      ? { minInferenceUnits: description.MinInferenceUnits }
-      : {}),
-    ...(typeof description.MaxInferenceUnits === 'number'
-      ? { maxInferenceUnits: description.MaxInferenceUnits }
-      : {}),
-    ...transitionDueAt(version.phase),
-  };
-};
+const snapshot = (version: VersionRecord, projectArn: string): ProjectVersionSnapshot => ({
+  projectName: version.projectName,
+  versionName: version.versionName,
+  projectArn,
+  projectVersionArn: version.arn,
+  ...hostingSnapshot(version, messages[version.phase.status], showsUnits(version)),
+});
 
 const bodyFields = (body: unknown): Record<string, unknown> =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
