@@ -370,10 +370,11 @@ describe('shiftctl plan from the config table', () => {
   type PlanJson = {
     windows: { model: string }[];
     actions: { model: string; action: string; at: string }[];
+    runs: { model: string; runId: string; minInferenceUnits: number; maxInferenceUnits?: number }[];
     notes: string[];
   };
 
-  it('plans the applied configuration, with the effect of an active override', async () => {
+  it('plans the applied configuration, with the run an active override adds as the tick records it', async () => {
     // Prepare
     const { tables } = await scheduler(saturdayMorning);
     const range = ['--from', '2027-03-27T06:00:00Z', '--to', '2027-03-28T00:00:00Z', '--json'];
@@ -403,13 +404,19 @@ describe('shiftctl plan from the config table', () => {
     );
     expect(after.status).toBe(0);
     const overridden = JSON.parse(after.out) as PlanJson;
+    // The override holds from when it was set, before the range: the tick has kept the model on
+    // since Friday's run ended (21:00 UTC), with that run's units, so only the stop is in range.
     expect(
       overridden.actions
         .filter((action) => action.model === 'pcb-line-1')
         .map(({ action, at }) => [action, at]),
-    ).toEqual([
-      ['start', '2027-03-27T06:00:00.000Z'],
-      ['stop', '2027-03-27T18:00:00.000Z'],
+    ).toEqual([['stop', '2027-03-27T18:00:00.000Z']]);
+    expect(overridden.runs.filter((run) => run.model === 'pcb-line-1')).toEqual([
+      expect.objectContaining({
+        runId: 'pcb-line-1@2027-03-26T21:00:00.000Z~override',
+        minInferenceUnits: 2,
+        maxInferenceUnits: 4,
+      }),
     ]);
     expect(overridden.notes).toContainEqual(expect.stringContaining('pcb-line-1: override on until'));
   });
