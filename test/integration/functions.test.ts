@@ -3,12 +3,13 @@
  * from CONFIG_TABLE_NAME / RUNS_TABLE_NAME and the SDK's AWS_ENDPOINT_URL_LOOKOUTVISION, against
  * DynamoDB Local and the Lookout for Vision emulator on a virtual clock.
  */
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyConfig } from '../../src/app/apply-config.ts';
 import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
 import { interfaceExample } from '../support/builders.ts';
 import { createTestTables, type TestTables } from '../support/dynamodb.ts';
+import { lambdaContext, scheduledEvent, shiftEdgeInput } from '../support/lambda.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -26,35 +27,6 @@ afterEach(async () => {
     await local.close();
     await tables.drop();
   }
-});
-
-/** What Lambda passes as the context, as far as middy's timeout and Powertools' logger read it. */
-const lambdaContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:eu-central-1:123456789012:function:${functionName}`,
-  memoryLimitInMB: '256',
-  awsRequestId: `request-${functionName}`,
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: '2027/03/26/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-});
-
-/** An EventBridge scheduled event of the reconcile rule at `time`. */
-const scheduledEvent = (time: string): ScheduledEvent => ({
-  version: '0',
-  id: 'c0ffee00-0000-4000-8000-000000000000',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time,
-  region: 'eu-central-1',
-  resources: ['arn:aws:events:eu-central-1:123456789012:rule/model-shift-scheduler-dev-reconcile'],
-  detail: {},
 });
 
 /**
@@ -260,15 +232,7 @@ describe('the shift-edge Lambda', () => {
     }
     const logs = captureLogs();
     // Act
-    const result = await handler(
-      {
-        schedule: 'weekday-two-shift',
-        edge: 'start',
-        shifts: ['early'],
-        scheduledTime: scheduled.toISOString(),
-      },
-      context,
-    );
+    const result = await handler(shiftEdgeInput('weekday-two-shift', 'start', ['early'], scheduled), context);
     // Assess
     expect(result).toEqual({ at: scheduled.toISOString(), models: 1 });
     expect(startsOf(local, pcb)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
@@ -299,15 +263,7 @@ describe('the shift-edge Lambda', () => {
     local.clock.set(new Date());
     const logs = captureLogs();
     // Act
-    const result = await handler(
-      {
-        schedule: 'weekday-two-shift',
-        edge: 'start',
-        shifts: ['early'],
-        scheduledTime: scheduled.toISOString(),
-      },
-      context,
-    );
+    const result = await handler(shiftEdgeInput('weekday-two-shift', 'start', ['early'], scheduled), context);
     // Assess
     expect(result).toEqual({ skipped: true });
     expect(local.emulator.callLog()).toEqual([]);
