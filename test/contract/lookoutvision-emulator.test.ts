@@ -1,137 +1,34 @@
 /**
- * The ModelHost contract for Lookout for Vision, run through the real SDK client against the local
- * emulator. The client finds the emulator only through AWS_ENDPOINT_URL_LOOKOUTVISION, as the
- * scheduler will in every local run.
+ * Lookout for Vision specifics of the LookoutVisionModelHost, through the real SDK client against the
+ * local emulator (the ModelHost contract itself runs for every registered provider in
+ * model-host.test.ts).
  */
 import {
   ConflictException,
   DetectAnomaliesCommand,
-  type LookoutVisionClient,
   ThrottlingException,
 } from '@aws-sdk/client-lookoutvision';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VirtualClock } from '../../src/emulator/clock.ts';
-import type { HostingErrorCode, ModelRef } from '../../src/hosting/model-host.ts';
-import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
-import {
-  type LookoutVisionApiName,
-  type LookoutVisionErrorType,
-  type RunningLookoutVisionEmulator,
-  startLookoutVisionEmulator,
-} from '../../src/providers/lookoutvision/emulator/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
-import { isLookoutVisionRef } from '../../src/providers/lookoutvision/schema.ts';
-import { describeModelHostContract, type HostOperation } from './model-host.contract.ts';
+import {
+  freshClient,
+  hour,
+  type LookoutVisionHarness,
+  lookoutRef,
+  startLookoutVisionHarness,
+} from './hosts/lookoutvision.ts';
 
-const hour = 60 * 60 * 1000;
-const apiOf: Readonly<Record<HostOperation, LookoutVisionApiName>> = {
-  observe: 'DescribeModel',
-  observeMany: 'ListModels',
-  start: 'StartModel',
-  stop: 'StopModel',
-};
-const exceptionOf: Partial<Record<HostingErrorCode, LookoutVisionErrorType>> = {
-  Throttling: 'ThrottlingException',
-  Conflict: 'ConflictException',
-  ResourceNotFound: 'ResourceNotFoundException',
-  Validation: 'ValidationException',
-  AccessDenied: 'AccessDeniedException',
-  InternalServer: 'InternalServerException',
-  ServiceQuotaExceeded: 'ServiceQuotaExceededException',
-};
-
-let emulator: RunningLookoutVisionEmulator;
-let clock: VirtualClock;
+let harness: LookoutVisionHarness;
+let emulator: LookoutVisionHarness['emulator'];
+let clock: LookoutVisionHarness['clock'];
 
 beforeAll(async () => {
-  clock = new VirtualClock('2027-03-26T04:00:00Z');
-  // Two models per ListModels page, so observing a handful of versions already pages.
-  emulator = await startLookoutVisionEmulator({
-    clock,
-    defaultPageSize: 2,
-    requestsPerSecond: Number.POSITIVE_INFINITY,
-  });
-  vi.stubEnv('AWS_ENDPOINT_URL_LOOKOUTVISION', emulator.url);
-  vi.stubEnv('AWS_REGION', 'eu-central-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
+  harness = await startLookoutVisionHarness();
+  ({ emulator, clock } = harness);
 });
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
-  await emulator.close();
-});
-
-/** A fresh client per test: the adaptive retry mode keeps per-client rate state. */
-const freshClient = (): LookoutVisionClient => createLookoutVisionClient();
-
-const lookoutRef = (projectName: string, modelVersion: string): ModelRef => ({
-  provider: 'lookoutvision',
-  projectName,
-  modelVersion,
-});
-
-const addressOf = (ref: ModelRef) => {
-  if (!isLookoutVisionRef(ref)) throw new Error('not a Lookout for Vision ref');
-  return { projectName: ref.projectName, modelVersion: ref.modelVersion };
-};
-
-let modelCounter = 0;
-
-describeModelHostContract('LookoutVisionModelHost on the emulator', async () => {
-  emulator.reset();
-  emulator.setQuota(Number.POSITIVE_INFINITY);
-  emulator.setResponseDelay(0);
-  const client = freshClient();
-  return {
-    host: new LookoutVisionModelHost(client),
-    createStoppedModel: async () => {
-      modelCounter += 1;
-      emulator.seedModel({ projectName: 'contract', modelVersion: String(modelCounter) });
-      return lookoutRef('contract', String(modelCounter));
-    },
-    createStoppedModels: async (count) => {
-      modelCounter += 1;
-      const projectName = `many-${modelCounter}`;
-      return Array.from({ length: count }, (_, index) => {
-        emulator.seedModel({ projectName, modelVersion: String(index + 1) });
-        return lookoutRef(projectName, String(index + 1));
-      });
-    },
-    unknownVersion: async () => {
-      emulator.seedModel({ projectName: 'contract-known', modelVersion: '1' });
-      return lookoutRef('contract-known', '99');
-    },
-    unknownProject: () => lookoutRef('no-such-project', '1'),
-    completeTransitions: async () => clock.advance(hour),
-    failNextStart: async (ref) => emulator.failNextStarts(addressOf(ref), 1),
-    beginSystemUpdate: async (ref) => {
-      emulator.beginSystemUpdate(addressOf(ref), 30 * 60 * 1000);
-    },
-    acceptedStarts: async (ref) =>
-      emulator
-        .callLog()
-        .filter(
-          (call) =>
-            call.api === 'StartModel' &&
-            call.outcome === 'accepted' &&
-            call.projectName === addressOf(ref).projectName &&
-            call.modelVersion === addressOf(ref).modelVersion,
-        ).length,
-    throttledRequests: async () =>
-      emulator.callLog().filter((call) => call.errorType === 'ThrottlingException').length,
-    injectFault: async (operation, code, times) => {
-      const error = exceptionOf[code];
-      if (!error) throw new Error(`the emulator has no exception for ${code}`);
-      emulator.injectError({ api: apiOf[operation], error, times });
-    },
-    setQuota: async (requestsPerSecond) => emulator.setQuota(requestsPerSecond),
-    delayResponses: async (ms) => emulator.setResponseDelay(ms),
-    teardown: async () => {
-      client.destroy();
-    },
-  };
+  await harness.close();
 });
 
 describe('LookoutVisionModelHost on the emulator: Lookout for Vision specifics', () => {

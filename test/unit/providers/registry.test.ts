@@ -5,6 +5,7 @@ import { parseShiftsText } from '../../../src/providers/config.ts';
 import { emulators } from '../../../src/providers/emulators.ts';
 import type { ProviderDefinition } from '../../../src/providers/provider.ts';
 import { iamGrantsOf, providerIds, providers, refKey, refOfModel } from '../../../src/providers/registry.ts';
+import { hostHarnesses } from '../../contract/hosts/harness.ts';
 import { providers as fixtures } from '../../support/providers.ts';
 
 const src = new URL('../../../src/', import.meta.url);
@@ -52,8 +53,9 @@ describe('the provider registry', () => {
     expect([...providerIds].sort()).toEqual(folders.sort());
   });
 
-  it('has an emulator for exactly the registered providers', () => {
+  it('has an emulator and ModelHost contract wiring for exactly the registered providers', () => {
     expect(Object.keys(emulators).sort()).toEqual([...providerIds].sort());
+    expect(Object.keys(hostHarnesses).sort()).toEqual([...providerIds].sort());
   });
 
   it('leaves the schedule engine and packaging free of any provider', () => {
