@@ -7,13 +7,14 @@ import { resolvedModel } from '../../schedule/config.ts';
 import type { Plan } from '../../schedule/plan.ts';
 import { planBetween } from '../../schedule/plan.ts';
 import type { Action, Run } from '../../schedule/runs.ts';
-import type { Window } from '../../schedule/windows.ts';
+import { compareText, type Window } from '../../schedule/windows.ts';
 import { appliedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, readConfigFile, withDeps } from '../context.ts';
 import {
   formatBudgetProjection,
   formatDayLabel,
   formatHours,
+  formatInZone,
   formatUnits,
   formatUsd,
   formatUtc,
@@ -286,7 +287,13 @@ export const renderPlan = (
 ): string => {
   const resolve = modelResolver(config);
   const clockOf = clocks();
-  const lines: string[] = [`Plan ${plan.from.toISOString()} → ${plan.to.toISOString()}`, ''];
+  const lines: string[] = [`Plan ${plan.from.toISOString()} → ${plan.to.toISOString()}`];
+  // The same range on the wall clocks of the schedules, zone by zone.
+  const zones = [...new Set(plan.models.map(({ model }) => resolve(model).timezone))].sort(compareText);
+  for (const zone of zones) {
+    lines.push(`  ${zone}: ${formatInZone(plan.from, zone)} → ${formatInZone(plan.to, zone)}`);
+  }
+  lines.push('');
   if (plan.actions.length === 0) {
     lines.push('No start or stop actions in this range.');
   } else {
@@ -335,12 +342,19 @@ export const renderPlan = (
   return lines.join('\n');
 };
 
+/** How far a plan looks ahead when no --to is given: the coming seven days. */
+const DEFAULT_RANGE_MS = 7 * 24 * 60 * 60 * 1000;
+
 const HELP = `
+Without --from and --to the plan covers the coming seven days from now; its header gives the
+range in UTC and on the wall clock of each time zone the schedules use.
+
 The plan shows every shift occurrence (window) overlapping [--from, --to), the start and stop
 actions in it (a start comes leadMinutes before a run; back-to-back shifts run on without a stop),
 and projected inference-unit hours and cost at the minimum units. Times in --json are UTC.
 
 Examples:
+  shiftctl plan -f shifts.yml
   shiftctl plan -f shifts.yml --from 2027-03-22T00:00:00Z --to 2027-03-29T00:00:00Z
   shiftctl plan -f shifts.yml --from 2027-03-26T00:00+01:00 --to 2027-03-27T00:00+01:00 --model pcb-line-1
   shiftctl plan -f shifts.yml --from 2027-03-01T00:00:00Z --to 2027-04-01T00:00:00Z --json
@@ -355,14 +369,17 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
       '-f, --file <FILE>',
       'plan from this shifts.yml only (needs no AWS); without it, from the config table',
     )
-    .option('--from <ISO>', 'start of the range, an ISO 8601 instant (inclusive)')
-    .option('--to <ISO>', 'end of the range, an ISO 8601 instant (exclusive)')
+    .option('--from <ISO>', 'start of the range, an ISO 8601 instant (inclusive; default: now)')
+    .option(
+      '--to <ISO>',
+      'end of the range, an ISO 8601 instant (exclusive; default: seven days after --from)',
+    )
     .option('--model <ID>', 'only this model')
     .option('--json', 'print one JSON object (UTC instants)')
     .addHelpText('after', HELP)
     .action(async (options: PlanOptions) => {
-      const from = parseInstantOption('--from', options.from);
-      const to = parseInstantOption('--to', options.to);
+      const from = parseInstantOption('--from', options.from, new Date());
+      const to = parseInstantOption('--to', options.to, new Date(from.getTime() + DEFAULT_RANGE_MS));
       if (from.getTime() >= to.getTime()) {
         throw new UsageError(
           `--from ${options.from} is not before --to ${options.to}; give a range that moves forward`,
