@@ -1,5 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 
+// Units are written the same in the engine's notes and reasons as in every view.
+export { formatUnits, type UnitsText } from '../schedule/units.ts';
+
 /**
  * How shiftctl, the demo, the reports (text and HTML) and the benchmarks write values for people:
  * inference units, money, hours, shares, budgets and instants. Every view takes its text from
@@ -36,22 +39,6 @@ export const formatWeekday = (date: Temporal.PlainDate): string => WEEKDAYS[date
 /** `Fri 2027-03-26`: a local date as a timeline row is labelled. */
 export const formatDayLabel = (date: Temporal.PlainDate): string =>
   `${formatWeekday(date)} ${date.toString()}`;
-
-/** Inference units as a model is started with them: a minimum and, for auto-scaling, a maximum. */
-export interface UnitsText {
-  readonly minInferenceUnits?: number | undefined;
-  readonly maxInferenceUnits?: number | null | undefined;
-}
-
-/**
- * `2–4`, or `2` when there is no maximum above the minimum; `none` where there are no units at all
- * (a stop action, a model that is not running).
- */
-export const formatUnits = (units: UnitsText, none = ''): string => {
-  const { minInferenceUnits: min, maxInferenceUnits: max } = units;
-  if (min === undefined) return none;
-  return max === undefined || max === null || max === min ? `${min}` : `${min}–${max}`;
-};
 
 /** What a monthly budget counts: US dollars or inference-unit hours. */
 export type BudgetUnit = 'usd' | 'inferenceUnitHours';
