@@ -28,10 +28,7 @@ import {
   type StartRequest,
   type StopRequest,
 } from '../../hosting/model-host.ts';
-import { sendOptions } from '../kit/call-options.ts';
-import { hostingErrorTranslator } from '../kit/hosting-errors.ts';
-import { accepted, groupedBy, missing, observeInBatches, reportedUnits } from '../kit/observations.ts';
-import { describeRef } from '../kit/refs.ts';
+import * as kit from '../kit/index.ts';
 import { isLookoutVisionRef, type LookoutVisionRef, lookoutVisionRefKey } from './schema.ts';
 import { lookoutVisionStatusMessage, observedStateOfLookoutVisionStatus } from './statuses.ts';
 
@@ -49,16 +46,16 @@ export class LookoutVisionModelHost implements ModelHost {
     try {
       const { ModelDescription: model } = await this.client.send(
         new DescribeModelCommand({ ProjectName: target.projectName, ModelVersion: target.modelVersion }),
-        sendOptions(options),
+        kit.sendOptions(options),
       );
       return observation(
         ref,
         model?.Status,
         model?.StatusMessage,
-        reportedUnits(model?.MinInferenceUnits, model?.MaxInferenceUnits),
+        kit.reportedUnits(model?.MinInferenceUnits, model?.MaxInferenceUnits),
       );
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) return missing(ref, error.message);
+      if (error instanceof ResourceNotFoundException) return kit.missing(ref, error.message);
       throw toLookoutVisionHostingError(error, `DescribeModel ${keyOf(ref)}`);
     }
   }
@@ -72,11 +69,11 @@ export class LookoutVisionModelHost implements ModelHost {
     refs: readonly ModelRef[],
     options: CallOptions = {},
   ): Promise<Map<string, Observation | HostingError>> {
-    return observeInBatches<LookoutVisionRef>(refs, {
+    return kit.observeInBatches<LookoutVisionRef>(refs, {
       own: (ref) => (isLookoutVisionRef(ref) ? ref : undefined),
       keyOf,
       foreign: wrongProvider,
-      batches: (own) => groupedBy(own, (ref) => ref.projectName),
+      batches: (own) => kit.groupedBy(own, (ref) => ref.projectName),
       observeBatch: async (batch) => {
         const projectName = batch[0]?.projectName ?? '';
         const models = await this.#listModels(projectName, options);
@@ -84,12 +81,12 @@ export class LookoutVisionModelHost implements ModelHost {
           const model = findVersion(models, ref.modelVersion);
           return model
             ? observation(ref, model.Status, model.StatusMessage, {})
-            : missing(ref, `project ${projectName} has no model version ${ref.modelVersion}`);
+            : kit.missing(ref, `project ${projectName} has no model version ${ref.modelVersion}`);
         };
       },
       failed: (error, batch, ref) =>
         error instanceof ResourceNotFoundException
-          ? missing(ref, error.message)
+          ? kit.missing(ref, error.message)
           : toLookoutVisionHostingError(error, `ListModels ${batch[0]?.projectName}`),
     });
   }
@@ -108,9 +105,9 @@ export class LookoutVisionModelHost implements ModelHost {
             : { MaxInferenceUnits: request.maxInferenceUnits }),
           ClientToken: request.clientToken,
         }),
-        sendOptions(options),
+        kit.sendOptions(options),
       );
-      return accepted(Status ?? 'STARTING_HOSTING', observedStateOfLookoutVisionStatus);
+      return kit.accepted(Status ?? 'STARTING_HOSTING', observedStateOfLookoutVisionStatus);
     } catch (error) {
       throw toLookoutVisionHostingError(error, `StartModel ${keyOf(ref)}`);
     }
@@ -126,9 +123,9 @@ export class LookoutVisionModelHost implements ModelHost {
           ModelVersion: target.modelVersion,
           ClientToken: request.clientToken,
         }),
-        sendOptions(options),
+        kit.sendOptions(options),
       );
-      return accepted(Status ?? 'STOPPING_HOSTING', observedStateOfLookoutVisionStatus);
+      return kit.accepted(Status ?? 'STOPPING_HOSTING', observedStateOfLookoutVisionStatus);
     } catch (error) {
       throw toLookoutVisionHostingError(error, `StopModel ${keyOf(ref)}`);
     }
@@ -143,7 +140,7 @@ export class LookoutVisionModelHost implements ModelHost {
           ProjectName: projectName,
           ...(nextToken === undefined ? {} : { NextToken: nextToken }),
         }),
-        sendOptions(options),
+        kit.sendOptions(options),
       );
       models.push(...(page.Models ?? []));
       nextToken = page.NextToken;
@@ -156,7 +153,7 @@ export class LookoutVisionModelHost implements ModelHost {
  * Translates an error from the Lookout for Vision SDK into a `HostingError` that keeps the original
  * as `cause`; `retryable` says whether the same call may succeed later.
  */
-export const toLookoutVisionHostingError = hostingErrorTranslator([
+export const toLookoutVisionHostingError = kit.hostingErrorTranslator([
   [ThrottlingException, 'Throttling', true],
   [ConflictException, 'Conflict', false],
   [ResourceNotFoundException, 'ResourceNotFound', false],
@@ -167,7 +164,7 @@ export const toLookoutVisionHostingError = hostingErrorTranslator([
 ]);
 
 const keyOf = (ref: ModelRef): string =>
-  isLookoutVisionRef(ref) ? lookoutVisionRefKey(ref) : describeRef(ref);
+  isLookoutVisionRef(ref) ? lookoutVisionRefKey(ref) : kit.describeRef(ref);
 
 const lookoutVisionRef = (ref: ModelRef): LookoutVisionRef => {
   if (!isLookoutVisionRef(ref)) throw wrongProvider(ref);
@@ -175,7 +172,7 @@ const lookoutVisionRef = (ref: ModelRef): LookoutVisionRef => {
 };
 
 const wrongProvider = (ref: ModelRef): HostingError =>
-  new HostingError('Validation', `${describeRef(ref)} is not a Lookout for Vision model`, {
+  new HostingError('Validation', `${kit.describeRef(ref)} is not a Lookout for Vision model`, {
     retryable: false,
   });
 

@@ -36,10 +36,7 @@ import {
   type StartRequest,
   type StopRequest,
 } from '../../hosting/model-host.ts';
-import { sendOptions } from '../kit/call-options.ts';
-import { hostingErrorTranslator } from '../kit/hosting-errors.ts';
-import { accepted, groupedBy, missing, observeInBatches, reportedUnits } from '../kit/observations.ts';
-import { describeRef } from '../kit/refs.ts';
+import * as kit from '../kit/index.ts';
 import { isRekognitionRef, type RekognitionRef, rekognitionRefKey } from './schema.ts';
 import { observedStateOfRekognitionStatus, rekognitionStatusMessage } from './statuses.ts';
 
@@ -63,9 +60,9 @@ export class RekognitionModelHost implements ModelHost {
       const found = (await this.#describe(target.projectArn, [target.versionName], options)).get(
         target.versionName,
       );
-      return found ? observation(ref, found) : missing(ref, notFoundMessage(target));
+      return found ? observation(ref, found) : kit.missing(ref, notFoundMessage(target));
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) return missing(ref, error.message);
+      if (error instanceof ResourceNotFoundException) return kit.missing(ref, error.message);
       throw toRekognitionHostingError(error, `DescribeProjectVersions ${keyOf(ref)}`);
     }
   }
@@ -79,23 +76,23 @@ export class RekognitionModelHost implements ModelHost {
     refs: readonly ModelRef[],
     options: CallOptions = {},
   ): Promise<Map<string, Observation | HostingError>> {
-    return observeInBatches<RekognitionRef>(refs, {
+    return kit.observeInBatches<RekognitionRef>(refs, {
       own: (ref) => (isRekognitionRef(ref) ? ref : undefined),
       keyOf,
       foreign: wrongProvider,
-      batches: (own) => groupedBy(own, (ref) => ref.projectArn).flatMap(namePages),
+      batches: (own) => kit.groupedBy(own, (ref) => ref.projectArn).flatMap(namePages),
       observeBatch: async (batch) => {
         const projectArn = batch[0]?.projectArn ?? '';
         const names = [...new Set(batch.map((ref) => ref.versionName))];
         const found = await this.#describe(projectArn, names, options);
         return (ref) => {
           const version = found.get(ref.versionName);
-          return version ? observation(ref, version) : missing(ref, notFoundMessage(ref));
+          return version ? observation(ref, version) : kit.missing(ref, notFoundMessage(ref));
         };
       },
       failed: (error, batch, ref) =>
         error instanceof ResourceNotFoundException
-          ? missing(ref, error.message)
+          ? kit.missing(ref, error.message)
           : toRekognitionHostingError(error, `DescribeProjectVersions ${batch[0]?.projectArn}`),
     });
   }
@@ -114,10 +111,10 @@ export class RekognitionModelHost implements ModelHost {
               ? {}
               : { MaxInferenceUnits: request.maxInferenceUnits }),
           }),
-          sendOptions(options),
+          kit.sendOptions(options),
         ),
       );
-      return accepted(Status ?? 'STARTING', observedStateOfRekognitionStatus);
+      return kit.accepted(Status ?? 'STARTING', observedStateOfRekognitionStatus);
     } catch (error) {
       throw toRekognitionHostingError(error, `StartProjectVersion ${keyOf(ref)}`);
     }
@@ -129,9 +126,9 @@ export class RekognitionModelHost implements ModelHost {
     try {
       const arn = await this.#versionArn(target, options);
       const { Status } = await this.#evictingOnNotFound(target, () =>
-        this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), sendOptions(options)),
+        this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), kit.sendOptions(options)),
       );
-      return accepted(Status ?? 'STOPPING', observedStateOfRekognitionStatus);
+      return kit.accepted(Status ?? 'STOPPING', observedStateOfRekognitionStatus);
     } catch (error) {
       throw toRekognitionHostingError(error, `StopProjectVersion ${keyOf(ref)}`);
     }
@@ -173,7 +170,7 @@ export class RekognitionModelHost implements ModelHost {
           VersionNames: [...versionNames],
           ...(nextToken === undefined ? {} : { NextToken: nextToken }),
         }),
-        sendOptions(options),
+        kit.sendOptions(options),
       );
       for (const description of page.ProjectVersionDescriptions ?? []) {
         const name = versionNameOfArn(description.ProjectVersionArn);
@@ -200,7 +197,7 @@ export class RekognitionModelHost implements ModelHost {
  * ServiceQuotaExceededException, and the scheduler alerts instead of hammering it. The SDK has
  * already retried it a few times by then (it classes LimitExceeded as throttling).
  */
-export const toRekognitionHostingError = hostingErrorTranslator([
+export const toRekognitionHostingError = kit.hostingErrorTranslator([
   [ThrottlingException, 'Throttling', true],
   [ProvisionedThroughputExceededException, 'Throttling', true],
   [LimitExceededException, 'ServiceQuotaExceeded', false],
@@ -229,7 +226,8 @@ const namePages = (projectRefs: readonly RekognitionRef[]): RekognitionRef[][] =
 const versionNameOfArn = (arn: string | undefined): string | undefined =>
   arn === undefined ? undefined : /\/version\/([^/]+)\/[^/]+$/.exec(arn)?.[1];
 
-const keyOf = (ref: ModelRef): string => (isRekognitionRef(ref) ? rekognitionRefKey(ref) : describeRef(ref));
+const keyOf = (ref: ModelRef): string =>
+  isRekognitionRef(ref) ? rekognitionRefKey(ref) : kit.describeRef(ref);
 
 const rekognitionRef = (ref: ModelRef): RekognitionRef => {
   if (!isRekognitionRef(ref)) throw wrongProvider(ref);
@@ -237,7 +235,7 @@ const rekognitionRef = (ref: ModelRef): RekognitionRef => {
 };
 
 const wrongProvider = (ref: ModelRef): HostingError =>
-  new HostingError('Validation', `${describeRef(ref)} is not a Rekognition Custom Labels model`, {
+  new HostingError('Validation', `${kit.describeRef(ref)} is not a Rekognition Custom Labels model`, {
     retryable: false,
   });
 
@@ -252,6 +250,6 @@ const observation = (ref: ModelRef, version: ProjectVersionDescription): Observa
     state: observedStateOfRekognitionStatus(status),
     ...(status === undefined ? {} : { rawStatus: status }),
     ...(message === undefined ? {} : { message }),
-    ...reportedUnits(version.MinInferenceUnits, version.MaxInferenceUnits),
+    ...kit.reportedUnits(version.MinInferenceUnits, version.MaxInferenceUnits),
   };
 };
