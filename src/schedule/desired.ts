@@ -15,6 +15,10 @@ export interface Override {
   setAt?: Date;
 }
 
+/** How an override reads in a tick's reason and in a plan's notes: `override on until <ISO>: <reason>`. */
+export const overridePhrase = (override: Override): string =>
+  `override ${override.state} until ${override.until.toISOString()}${override.reason ? `: ${override.reason}` : ''}`;
+
 /** What the schedule (and overrides) want for a model at an instant, and why. */
 export interface Desired {
   state: 'on' | 'off';
@@ -108,7 +112,7 @@ export const desiredAt = (
       after.state !== active.state ? { at: active.until, state: after.state } : after.nextChange;
     return {
       state: active.state,
-      reason: `override ${active.state} until ${active.until.toISOString()}${active.reason ? `: ${active.reason}` : ''}`,
+      reason: overridePhrase(active),
       ...(nextChange ? { nextChange } : {}),
     };
   }

@@ -1,7 +1,7 @@
 import type { SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
 import type { Desired, Override } from './desired.ts';
-import { desiredAt } from './desired.ts';
+import { desiredAt, overridePhrase } from './desired.ts';
 import type { Run } from './runs.ts';
 import { runsBetween } from './runs.ts';
 
@@ -84,12 +84,12 @@ const applyOff = (
   runs: readonly PlannedRun[],
   since: Date,
   until: Date,
-  because: string,
+  phrase: string,
   notes: string[],
 ): PlannedRun[] =>
   runs.flatMap((run): PlannedRun[] => {
     if (run.end.getTime() <= since.getTime() || run.startAt.getTime() >= until.getTime()) return [run];
-    const prefix = `${run.model}: override off until ${until.toISOString()}${because}: run ${run.runId}`;
+    const prefix = `${run.model}: ${phrase}; run ${run.runId}`;
     const rest = run.end.getTime() > until.getTime();
     if (run.startAt.getTime() < since.getTime()) {
       const resumed = resumedRunId(run.runId);
@@ -117,7 +117,7 @@ const applyOn = (
   runs: readonly PlannedRun[],
   since: Date,
   until: Date,
-  because: string,
+  phrase: string,
   notes: string[],
 ): PlannedRun[] => {
   const resolved = resolvedModel(config, modelId);
@@ -138,7 +138,7 @@ const applyOn = (
       : lowest;
     const runId = overrideRunId(modelId, begins);
     notes.push(
-      `${modelId}: override on until ${until.toISOString()}${because}: run ${runId} hosted with ${unitsLabel(units)} unit(s)` +
+      `${modelId}: ${phrase}; run ${runId} hosted with ${unitsLabel(units)} unit(s)` +
         (follows ? `, following on from ${follows.runId}` : ''),
     );
     added.push({
@@ -188,11 +188,11 @@ export const modelRunsBetween = (
     : { from, to };
   let runs = runsBetween(config, reach.from, reach.to, { model: modelId }).map(scheduled);
   if (holds) {
-    const because = override.reason ? ` (${override.reason})` : '';
+    const phrase = overridePhrase(override);
     runs =
       override.state === 'off'
-        ? applyOff(runs, since, override.until, because, notes)
-        : applyOn(config, modelId, runs, since, override.until, because, notes);
+        ? applyOff(runs, since, override.until, phrase, notes)
+        : applyOn(config, modelId, runs, since, override.until, phrase, notes);
   }
   return {
     runs: runs.filter((run) => run.startAt.getTime() < to.getTime() && run.end.getTime() > from.getTime()),

@@ -62,7 +62,7 @@ describe('modelRunsBetween', () => {
     ]);
     expect(runs[2]?.maxInferenceUnits).toBe(4);
     expect(notes[1]).toBe(
-      'line-1: override on until 2027-03-26T22:00:00.000Z (audit): run line-1@2027-03-26T14:00:00.000Z~override hosted with 2–4 unit(s), following on from line-1@2027-03-26T06:00:00.000Z',
+      'line-1: override on until 2027-03-26T22:00:00.000Z: audit; run line-1@2027-03-26T14:00:00.000Z~override hosted with 2–4 unit(s), following on from line-1@2027-03-26T06:00:00.000Z',
     );
   });
 
