@@ -1,5 +1,6 @@
 import { createDynamoDocumentClient } from '../platform/aws-clients.ts';
 import { type Env, readTableNames, requireTableNames, type TableNames } from '../platform/env.ts';
+import { shiftsRules } from '../providers/config.ts';
 import { createHosts } from '../providers/registry.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
@@ -21,7 +22,7 @@ export const depsFromEnv = (env: Env, options: { requireTables?: boolean } = {})
   const hosts: HostRegistry = createHosts();
   return {
     tables,
-    configs: new DynamoConfigRepository(documents, tables.configTable),
+    configs: new DynamoConfigRepository(documents, tables.configTable, shiftsRules),
     runs: new DynamoRunRepository(documents, tables.runsTable),
     hosts,
   };

@@ -9,7 +9,11 @@ import { type ProviderModel, providers } from './registry.ts';
 /** A validated shifts.yml whose models are narrowed to the registered providers' own types. */
 export type ShiftsConfig = SchedulerConfig<ProviderModel>;
 
-const rules = configRulesFor<ProviderModel>(providers.map((provider) => provider.modelKind));
+/**
+ * The validation rules of shifts.yml for the registered providers, for readers that validate with
+ * the engine's `validateConfig` without knowing the providers (the config table's repository).
+ */
+export const shiftsRules = configRulesFor<ProviderModel>(providers.map((provider) => provider.modelKind));
 
 /**
  * Reads shifts.yml text into a validated configuration.
@@ -19,7 +23,7 @@ const rules = configRulesFor<ProviderModel>(providers.map((provider) => provider
  * @throws ValidationError with every problem, YAML syntax included, each naming its field path
  */
 export const parseShiftsText = (text: string, source: string): ShiftsConfig =>
-  parseConfigText(text, source, rules);
+  parseConfigText(text, source, shiftsRules);
 
 /**
  * Validates an already parsed document (YAML, or an item read back from the config table).
@@ -27,4 +31,4 @@ export const parseShiftsText = (text: string, source: string): ShiftsConfig =>
  * @throws ValidationError naming `source` and every bad field
  */
 export const validateShifts = (raw: unknown, source: string): ShiftsConfig =>
-  validateConfig(raw, source, rules);
+  validateConfig(raw, source, shiftsRules);

@@ -6,7 +6,7 @@ import type { HostRegistry, ReconcileDeps } from '../app/reconcile.ts';
 import { VirtualClock } from '../emulator/clock.ts';
 import { type EmulatorServer, runningEmulator, startEmulatorServer } from '../emulator/server.ts';
 import type { TableNames } from '../platform/env.ts';
-import type { ShiftsConfig } from '../providers/config.ts';
+import { type ShiftsConfig, shiftsRules } from '../providers/config.ts';
 import { emulators, refsOf } from '../providers/emulators.ts';
 import { createLookoutVisionClient } from '../providers/lookoutvision/client.ts';
 import {
@@ -122,7 +122,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     client,
     ...(rekognitionClient ? { rekognitionClient } : {}),
     deps: {
-      configs: new DynamoConfigRepository(documents, tables.configTable),
+      configs: new DynamoConfigRepository(documents, tables.configTable, shiftsRules),
       runs: new DynamoRunRepository(documents, tables.runsTable),
       hosts,
       // Time is virtual: waiting on the wall clock between retries would only slow the simulation.

@@ -8,8 +8,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { validateShifts } from '../providers/config.ts';
-import type { SchedulerConfig } from '../schedule/config.ts';
+import { type ConfigRules, type SchedulerConfig, validateConfig } from '../schedule/config.ts';
 import {
   type AppliedConfig,
   ConfigConflictError,
@@ -83,9 +82,14 @@ const fromParts = (parts: readonly Part[]): unknown => {
 export class DynamoConfigRepository implements ConfigRepository {
   #cache: { partition: string; applied: AppliedConfig } | undefined;
 
+  /**
+   * @param rules - what a stored configuration is validated with when read back (the registered
+   *   providers' `shiftsRules`): the store itself knows no provider
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly rules: ConfigRules,
   ) {}
 
   async current(): Promise<AppliedConfig | undefined> {
@@ -106,9 +110,10 @@ export class DynamoConfigRepository implements ConfigRepository {
     if (!pointer) return undefined;
     if (this.#cache?.partition === pointer.partition) return this.#cache.applied;
     const parts = await this.#queryAll(pointer.partition);
-    const config = validateShifts(
+    const config = validateConfig(
       fromParts(parts.map((item) => ({ sk: String(item.sk), body: item.body }))),
       `${this.tableName} (config version ${pointer.version})`,
+      this.rules,
     );
     const applied = {
       version: pointer.version,

@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import { shiftsRules } from '../../src/providers/config.ts';
 import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
 import { InMemoryConfigRepository } from '../../src/store/in-memory-config-repository.ts';
 import { createTestTables, type TestTables } from '../support/dynamodb.ts';
@@ -14,5 +15,5 @@ afterAll(async () => {
 describeConfigRepositoryContract('DynamoDB Local', async () => {
   const tables = await createTestTables('config-repository');
   created.push(tables);
-  return new DynamoConfigRepository(tables.client, tables.names.configTable);
+  return new DynamoConfigRepository(tables.client, tables.names.configTable, shiftsRules);
 });

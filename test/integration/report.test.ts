@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { shiftsRules } from '../../src/providers/config.ts';
 import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
 import type { RunRecord } from '../../src/store/run-record.ts';
@@ -152,7 +153,7 @@ describe('shiftctl report', () => {
     );
     const night = config.schedules['weekend-night'];
     if (night) config.schedules['weekend-night'] = { ...night, monthlyBudget: { inferenceUnitHours: 80 } };
-    await new DynamoConfigRepository(tables.client, tables.names.configTable).apply(config, {
+    await new DynamoConfigRepository(tables.client, tables.names.configTable, shiftsRules).apply(config, {
       source: 'interface-example.yml',
       appliedAt: '2027-02-01T00:00:00.000Z',
       expectedVersion: undefined,

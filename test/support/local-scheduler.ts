@@ -1,6 +1,6 @@
 import { applyConfig } from '../../src/app/apply-config.ts';
 import type { HostRegistry, ReconcileDeps } from '../../src/app/reconcile.ts';
-import type { ShiftsConfig } from '../../src/providers/config.ts';
+import { type ShiftsConfig, shiftsRules } from '../../src/providers/config.ts';
 import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
 import { LookoutVisionModelHost } from '../../src/providers/lookoutvision/host.ts';
 import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
@@ -63,7 +63,7 @@ export const secondInvocation = ({ tables, local }: ScheduledTest): ReconcileDep
   };
   if (local.rekognition) hosts.rekognition = new RekognitionModelHost(createRekognitionClient(clientConfig));
   return {
-    configs: new DynamoConfigRepository(tables.client, tables.names.configTable),
+    configs: new DynamoConfigRepository(tables.client, tables.names.configTable, shiftsRules),
     runs: new DynamoRunRepository(tables.client, tables.names.runsTable),
     hosts,
     sleep: async () => {},
