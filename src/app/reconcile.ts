@@ -1,6 +1,6 @@
 import { SchedulerError } from '../errors.ts';
 import { HostingError, type ModelHost, type ModelRef, type Observation } from '../hosting/model-host.ts';
-import { refKey } from '../providers/registry.ts';
+import { refKey, refOfModel } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
 import { wantedAt } from '../schedule/lifecycle.ts';
@@ -126,10 +126,7 @@ const readConcurrency = 8;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The model's place at its hosting service. */
-export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef =>
-  model.provider === 'lookoutvision'
-    ? { provider: 'lookoutvision', projectName: model.projectName, modelVersion: model.modelVersion }
-    : { provider: 'rekognition', projectArn: model.projectArn, versionName: model.versionName };
+export const modelRefOf = (model: SchedulerConfig['models'][number]): ModelRef => refOfModel(model);
 
 /**
  * One reconcile pass at `at`: for every model, desired (schedule and overrides) against observed
