@@ -13,6 +13,8 @@ export {
   EmulatorKernel,
   type FaultErrors,
   type HostedModel,
+  type HostingSnapshot,
+  hostingSnapshot,
   type KernelOptions,
   type Latencies,
   type Phase,

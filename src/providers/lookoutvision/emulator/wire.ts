@@ -115,9 +115,11 @@ const throttled = (api: LookoutVisionApiName, message: string, retryAfterSeconds
     retryAfterSeconds,
   );
 
+/** ConflictException about a model: it is not in a status the request needs. */
 export const conflict = (modelArn: string, message: string): ServiceError =>
   lookoutVisionError('ConflictException', message, { ResourceId: modelArn, ResourceType: 'MODEL' });
 
+/** ResourceNotFoundException naming the project or model the service does not know. */
 export const notFound = (id: string, type: 'PROJECT' | 'MODEL', message: string): ServiceError =>
   lookoutVisionError('ResourceNotFoundException', message, { ResourceId: id, ResourceType: type });
 
@@ -147,6 +149,7 @@ export const faultErrors: FaultErrors<LookoutVisionApiName, LookoutVisionErrorTy
   },
 };
 
+/** Refuses a project name or model version the service would not accept. */
 export const validateAddress = (address: ModelAddress): void => {
   if (!projectPattern.test(address.projectName)) {
     throw lookoutVisionError('ValidationException', `Invalid project name: ${address.projectName}`);
@@ -156,6 +159,7 @@ export const validateAddress = (address: ModelAddress): void => {
   }
 };
 
+/** Refuses a client token the service would not accept; answers the token otherwise. */
 export const validateToken = (token: string | undefined): string | undefined => {
   if (token !== undefined && !tokenPattern.test(token)) {
     throw lookoutVisionError(
