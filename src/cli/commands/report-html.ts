@@ -134,13 +134,19 @@ export interface BudgetCell {
   readonly note: string;
 }
 
+/** The budget line `model` counts against, if it has a budget. */
+export const budgetLineOf = (report: MonthlyReport, model: ModelReport): BudgetLine | undefined => {
+  const ref = model.budget;
+  return ref && report.budgets.find((line) => line.scope === ref.scope && line.name === ref.name);
+};
+
 /** Budget cells per model: a schedule's shared budget is shown on its first model only. */
 export const budgetCells = (report: MonthlyReport): Map<string, BudgetCell> => {
   const cells = new Map<string, BudgetCell>();
   const shownOn = new Map<string, string>();
   for (const model of report.models) {
     const ref = model.budget;
-    const line = ref && report.budgets.find((b) => b.scope === ref.scope && b.name === ref.name);
+    const line = budgetLineOf(report, model);
     if (!ref || !line) {
       cells.set(model.model, { used: '–', note: '' });
       continue;
@@ -187,9 +193,7 @@ const summaryTable = (report: MonthlyReport): string => {
     `<td class="budget"><span${exceeds ? ' class="bad"' : ''}>${esc(budget?.used ?? '–')}</span>${budget?.note ? `<div class="note">${esc(budget.note)}</div>` : ''}</td>`;
   const row = (model: ModelReport) => {
     const values = figureCells(model);
-    const line = model.budget
-      ? report.budgets.find((b) => b.scope === model.budget?.scope && b.name === model.budget?.name)
-      : undefined;
+    const line = budgetLineOf(report, model);
     return `<tr>${cell(model.model)}${values
       .map((value, index) => {
         if (index === 4 || index === 5) return cell(value, model.saving >= 0 ? 'good' : 'bad');
@@ -243,15 +247,7 @@ const costChart = (report: MonthlyReport): string => {
   const rowHeight = 58;
   const top = 16;
   const plotWidth = width - left - right;
-  const lines = new Map(
-    report.models.map((m) => [
-      m.model,
-      budgetUsdOf(
-        m,
-        report.budgets.find((b) => b.scope === m.budget?.scope && b.name === m.budget?.name),
-      ),
-    ]),
-  );
+  const lines = new Map(report.models.map((m) => [m.model, budgetUsdOf(m, budgetLineOf(report, m))]));
   const max = niceCeiling(
     Math.max(...report.models.flatMap((m) => [m.aroundTheClockCost, m.cost, lines.get(m.model) ?? 0]), 0),
   );

@@ -8,7 +8,7 @@ import { formatHours, formatPercent, formatUsd, roundTo } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import type { Paint } from '../render.ts';
 import { painter, renderTable } from '../render.ts';
-import { budgetCells, renderReportHtml, summaryColumns } from './report-html.ts';
+import { budgetCells, budgetLineOf, renderReportHtml, summaryColumns } from './report-html.ts';
 
 interface ReportOptions {
   month?: string;
@@ -123,7 +123,7 @@ export const renderReport = (report: MonthlyReport, paint: Paint): string => {
     count(figures.late, 'yellow'),
   ];
   const rows = report.models.map((model) => {
-    const line = report.budgets.find((b) => b.scope === model.budget?.scope && b.name === model.budget?.name);
+    const line = budgetLineOf(report, model);
     const budget = budgets.get(model.model);
     const used = budget?.used ?? '–';
     return [
