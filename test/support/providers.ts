@@ -1,14 +1,15 @@
+import type { ProviderId } from '../../src/providers/registry.ts';
 import type { LocalScheduler, LocalSchedulerOptions } from '../../src/simulation/local-scheduler.ts';
 
 /**
  * What the provider-independent scenarios (test/support/scenarios/) need to know of a hosting
  * service: how shifts.yml names its models, how to start its emulator, and how to drive and read
  * that emulator. A provider added to the scheduler gets the weekday, concurrency, crash and fault
- * scenarios by adding its fixture to {@link providers}.
+ * scenarios by adding its fixture to {@link fixtures}; until it does, this file does not compile.
  */
 export interface ProviderFixture {
   /** The `provider` value in shifts.yml. */
-  readonly id: string;
+  readonly id: ProviderId;
   /** The service's name, for test titles. */
   readonly name: string;
   /** Whether a start carries the scheduler's client token to the service (idempotent starts). */
@@ -195,5 +196,11 @@ export const rekognition: ProviderFixture = {
   },
 };
 
+/** One fixture per registered provider: a provider registered without one is a compile error. */
+const fixtures: Readonly<Record<ProviderId, ProviderFixture>> = {
+  lookoutvision: lookoutVision,
+  rekognition,
+};
+
 /** Every provider the scheduler drives; the scenario suites run once for each. */
-export const providers: readonly ProviderFixture[] = [lookoutVision, rekognition];
+export const providers: readonly ProviderFixture[] = Object.values(fixtures);
