@@ -662,16 +662,11 @@ export interface ResolvedModel {
 }
 
 const NO_CLOSED_DATES = new ClosedDates([]);
-const closedCache = new WeakMap<Calendar, ClosedDates>();
 
-const closedDatesOf = (calendar: Calendar | undefined): ClosedDates => {
-  if (!calendar) return NO_CLOSED_DATES;
-  const cached = closedCache.get(calendar);
-  if (cached) return cached;
-  const dates = new ClosedDates(calendar.closed);
-  closedCache.set(calendar, dates);
-  return dates;
-};
+// Built with each resolution, not cached: the engine keeps no state between calls, and the range
+// queries resolve a model once per query (see `windowsBetween`), not once per day.
+const closedDatesOf = (calendar: Calendar | undefined): ClosedDates =>
+  calendar ? new ClosedDates(calendar.closed) : NO_CLOSED_DATES;
 
 /**
  * The effective settings of a model: its schedule, time zone (schedule, else defaults), lead,

@@ -17,10 +17,23 @@ export interface Window {
   maxInferenceUnits?: number;
 }
 
+/**
+ * Shift occurrences already worked out, per configuration, then model and local start date. A
+ * configuration is immutable once validated, so a caller that asks about the same one many times
+ * (a plan asks per model, per run and per action) keeps one cache and passes it in
+ * {@link RangeOptions.cache}: zone maths is the costly part. The engine keeps none of its own.
+ */
+export type WindowCache = WeakMap<SchedulerConfig, Map<string, readonly Window[]>>;
+
+/** An empty {@link WindowCache}, owned by the caller that creates it. */
+export const createWindowCache = (): WindowCache => new WeakMap();
+
 /** Options shared by the engine's range queries. */
 export interface RangeOptions {
   /** Only this model (every model when absent). */
   model?: string;
+  /** Occurrences worked out by earlier queries (a fresh cache for this query when absent). */
+  cache?: WindowCache;
 }
 
 /** Plain string order, as INTERFACE.md asks (not locale order). */
@@ -48,31 +61,17 @@ const parsedShifts = (resolved: ReturnType<typeof resolvedModel>) =>
     return { shift, days: days.days, start, end };
   });
 
-/**
- * The occurrences of one model starting on one local date. A configuration is immutable once
- * validated, so they are computed once per configuration object, model and date: the reconcile
- * tick asks for the same days every five minutes, and zone maths is the costly part of it.
- */
-const dayCache = new WeakMap<SchedulerConfig, Map<string, readonly Window[]>>();
-
+/** The occurrences of one model (`resolved`) starting on one local date. */
 const occurrencesOn = (
-  config: SchedulerConfig,
-  modelId: string,
+  resolved: ReturnType<typeof resolvedModel>,
+  shifts: ReturnType<typeof parsedShifts>,
   date: Temporal.PlainDate,
 ): readonly Window[] => {
   const localDate = date.toString();
-  let cache = dayCache.get(config);
-  if (!cache) {
-    cache = new Map();
-    dayCache.set(config, cache);
-  }
-  const key = `${modelId}\n${localDate}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const resolved = resolvedModel(config, modelId);
+  const modelId = resolved.model.id;
   const found: Window[] = [];
   if (!resolved.closedDates.has(localDate)) {
-    for (const { shift, days, start, end } of parsedShifts(resolved)) {
+    for (const { shift, days, start, end } of shifts) {
       if (!days.has(date.dayOfWeek as 1 | 2 | 3 | 4 | 5 | 6 | 7)) continue;
       const startAt = instantOfLocal(date, start, resolved.timezone);
       // end at or before start: the shift ends on the next local day.
@@ -90,7 +89,6 @@ const occurrencesOn = (
       });
     }
   }
-  cache.set(key, found);
   return found;
 };
 
@@ -104,11 +102,31 @@ const occurrences = (
   modelId: string,
   firstDate: Temporal.PlainDate,
   lastDate: Temporal.PlainDate,
+  cache: WindowCache,
 ): Window[] => {
+  let days = cache.get(config);
+  if (days === undefined) {
+    days = new Map();
+    cache.set(config, days);
+  }
+  // The model and its shifts are resolved once, and only when a date is not cached yet.
+  let model:
+    | { resolved: ReturnType<typeof resolvedModel>; shifts: ReturnType<typeof parsedShifts> }
+    | undefined;
   const found: Window[] = [];
   for (let date = firstDate; Temporal.PlainDate.compare(date, lastDate) <= 0; date = date.add({ days: 1 })) {
+    const key = `${modelId}\n${date.toString()}`;
+    let onDate = days.get(key);
+    if (onDate === undefined) {
+      if (model === undefined) {
+        const resolved = resolvedModel(config, modelId);
+        model = { resolved, shifts: parsedShifts(resolved) };
+      }
+      onDate = occurrencesOn(model.resolved, model.shifts, date);
+      days.set(key, onDate);
+    }
     // Copies: callers own what they get, the cache keeps its own.
-    for (const window of occurrencesOn(config, modelId, date)) found.push({ ...window });
+    for (const window of onDate) found.push({ ...window });
   }
   return found;
 };
@@ -128,6 +146,7 @@ export const windowsBetween = (
   options?: RangeOptions,
 ): Window[] => {
   if (!(from.getTime() < to.getTime())) return [];
+  const cache = options?.cache ?? createWindowCache();
   const windows: Window[] = [];
   for (const modelId of modelIdsOf(config, options)) {
     const { timezone } = resolvedModel(config, modelId);
@@ -135,7 +154,7 @@ export const windowsBetween = (
     // start dates from two days before `from` to the local date of `to` cover every overlap.
     const firstDate = localDateOf(from, timezone).subtract({ days: 2 });
     const lastDate = localDateOf(to, timezone);
-    for (const window of occurrences(config, modelId, firstDate, lastDate)) {
+    for (const window of occurrences(config, modelId, firstDate, lastDate, cache)) {
       if (window.start.getTime() < to.getTime() && window.end.getTime() > from.getTime())
         windows.push(window);
     }
