@@ -382,7 +382,7 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
       const to = parseInstantOption('--to', options.to, new Date(from.getTime() + DEFAULT_RANGE_MS));
       if (from.getTime() >= to.getTime()) {
         throw new UsageError(
-          `--from ${options.from} is not before --to ${options.to}; give a range that moves forward`,
+          `--from ${options.from ?? `(now, ${from.toISOString()})`} is not before --to ${options.to}; give a range that moves forward`,
         );
       }
       // From a file: that file only, no AWS. Without one: the config in force, with its overrides.
