@@ -204,6 +204,10 @@ const timelines = (config: ShiftsConfig, result: SimulationResult, paint: Paint)
   return lines;
 };
 
+/** `$1,234.00 (71 %)`: what `cost` saves against `baseline`, and the whole percent of it. */
+const savingText = (cost: number, baseline: number): string =>
+  `${formatUsd(baseline - cost)} (${Math.round((1 - cost / baseline) * 100)} %)`;
+
 /** Hosted time, unit-hours and cost per model, against the plan and against running 24/7. */
 const costReport = (
   config: ShiftsConfig,
@@ -234,10 +238,7 @@ const costReport = (
       formatHours(measure.billedOutsideUnitMinutes / 60, 1),
       formatUsd(cost),
       formatUsd(aroundTheClock),
-      paint(
-        'green',
-        `${formatUsd(aroundTheClock - cost)} (${Math.round((1 - cost / aroundTheClock) * 100)} %)`,
-      ),
+      paint('green', savingText(cost, aroundTheClock)),
     ]);
   }
   rows.push([
@@ -250,10 +251,7 @@ const costReport = (
     '',
     paint('bold', formatUsd(totalCost)),
     formatUsd(totalAroundTheClock),
-    paint(
-      'green',
-      `${formatUsd(totalAroundTheClock - totalCost)} (${Math.round((1 - totalCost / totalAroundTheClock) * 100)} %)`,
-    ),
+    paint('green', savingText(totalCost, totalAroundTheClock)),
   ]);
   return [
     renderTable(
