@@ -7,3 +7,10 @@ import type { CallOptions } from '../../hosting/model-host.ts';
  */
 export const sendOptions = (options: CallOptions): { abortSignal?: AbortSignal } =>
   options.signal === undefined ? {} : { abortSignal: options.signal };
+
+/**
+ * What every provider's SDK client is built with unless the caller says otherwise: the SDK's
+ * adaptive retries (backoff plus client-side rate limiting when throttled), so no adapter needs a
+ * retry loop of its own and a throttled fleet slows down instead of hammering the service.
+ */
+export const sdkClientDefaults = { retryMode: 'adaptive' } as const;

@@ -1,5 +1,5 @@
 /** What the provider adapters share, imported by each as `kit`. */
-export { sendOptions } from './call-options.ts';
+export { sdkClientDefaults, sendOptions } from './call-options.ts';
 export { hostingErrorTranslator, type SdkErrorTranslations } from './hosting-errors.ts';
 export { accepted, groupedBy, missing, observeInBatches, reportedUnits } from './observations.ts';
 export { describeRef } from './refs.ts';
