@@ -101,8 +101,7 @@ export class RekognitionModelHost implements ModelHost {
   async start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
     const target = rekognitionRef(ref);
     try {
-      const arn = await this.#versionArn(target, options);
-      const { Status } = await this.#evictingOnNotFound(target, () =>
+      const { Status } = await this.#onVersion(target, options, (arn) =>
         this.client.send(
           new StartProjectVersionCommand({
             ProjectVersionArn: arn,
@@ -124,8 +123,7 @@ export class RekognitionModelHost implements ModelHost {
   async stop(ref: ModelRef, _request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
     const target = rekognitionRef(ref);
     try {
-      const arn = await this.#versionArn(target, options);
-      const { Status } = await this.#evictingOnNotFound(target, () =>
+      const { Status } = await this.#onVersion(target, options, (arn) =>
         this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), kit.sendOptions(options)),
       );
       return kit.accepted(Status ?? 'STOPPING', observedStateOfRekognitionStatus);
@@ -145,10 +143,18 @@ export class RekognitionModelHost implements ModelHost {
     return found.ProjectVersionArn;
   }
 
-  /** A version deleted and trained again under its name gets a new ARN: forget the old one. */
-  async #evictingOnNotFound<T>(ref: RekognitionRef, call: () => Promise<T>): Promise<T> {
+  /**
+   * Calls the API on the version's ARN. A version deleted and trained again under its name gets a
+   * new ARN: a call that finds no such version forgets the old one.
+   */
+  async #onVersion<T>(
+    ref: RekognitionRef,
+    options: CallOptions,
+    call: (arn: string) => Promise<T>,
+  ): Promise<T> {
+    const arn = await this.#versionArn(ref, options);
     try {
-      return await call();
+      return await call(arn);
     } catch (error) {
       if (error instanceof ResourceNotFoundException) this.#versionArns.delete(rekognitionRefKey(ref));
       throw error;
