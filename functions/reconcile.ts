@@ -4,7 +4,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
-import { createLogger, logOutcome } from '../src/platform/logger.ts';
+import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 // Built once per container and reused across invocations.
@@ -29,7 +29,11 @@ const reconcileTick = async (
     },
     { at: new Date(time), trigger: 'tick' },
     now,
-  );
+  ).catch((error: unknown) => {
+    // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
+    logPassFailure(logger, error, { time, trigger: 'tick' });
+    throw error;
+  });
   if (!report) {
     logger.warn('stale tick skipped; the next tick decides at its own time', {
       time,

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
-import { createLogger, logOutcome } from '../src/platform/logger.ts';
+import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 const deps = depsFromEnv(process.env, { requireTables: true });
@@ -23,7 +23,11 @@ const shiftEdge = async (event: unknown, context: Context, { signal }: { signal:
     },
     edge,
     new Date(),
-  );
+  ).catch((error: unknown) => {
+    // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
+    logPassFailure(logger, error, { ...edge, trigger: 'shift-edge' });
+    throw error;
+  });
   if (!report) {
     logger.warn('stale shift edge skipped; the reconcile tick covers it', { ...edge });
     return { skipped: true };

@@ -57,6 +57,19 @@ export class RuntimeFailure extends SchedulerError {
   readonly code: string = 'RuntimeFailure';
 }
 
+/**
+ * The code of the most specific scheduler error behind `error`: the innermost one along its
+ * `cause` chain (a pass that could not read its configuration says why: `TableMissing`), or
+ * `Unknown` when there is none.
+ */
+export const errorCodeOf = (error: unknown): string => {
+  let code = 'Unknown';
+  for (let found = error, depth = 0; found instanceof Error && depth < 8; found = found.cause, depth += 1) {
+    if (found instanceof SchedulerError) code = found.code;
+  }
+  return code;
+};
+
 /** The exit status a command ends with when it throws `error`: its own, or 1 for what is not ours. */
 export const exitStatusOf = (error: unknown): ExitStatus =>
   error instanceof SchedulerError ? error.exitStatus : 1;

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { errorCodeOf } from '../errors.ts';
 
 /**
  * What a decision line says about one model: the fields of a pass's outcome that are logged. The
@@ -42,6 +43,20 @@ export const logOutcome = (logger: Logger, outcome: DecisionLine, pass: PassLine
   };
   if (outcome.alert) logger.error('model needs attention', { ...entry, alert: true });
   else logger.info('decision', entry);
+};
+
+/**
+ * The line of a pass that could not run at all (no configuration applied, a table missing or
+ * unreachable): an error with the code of what went wrong, and `alert: true` like every line that
+ * needs a person, since every later pass will fail the same way until someone acts.
+ */
+export const logPassFailure = (logger: Logger, error: unknown, event: Record<string, unknown>): void => {
+  logger.error('pass could not run', {
+    ...event,
+    code: errorCodeOf(error),
+    alert: true,
+    error: error as Error,
+  });
 };
 
 /** One line per model of a finished pass (see {@link logOutcome}). */

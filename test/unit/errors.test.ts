@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  errorCodeOf,
   exitStatusOf,
   isSchedulerError,
   RuntimeFailure,
@@ -64,5 +65,18 @@ describe('the error model', () => {
     expect(error.message).toBe(
       'shifts.yml: schedules.a.shifts[0].start: "6am" is not HH:MM\nshifts.yml: not YAML',
     );
+  });
+});
+
+describe('errorCodeOf', () => {
+  it('names the innermost scheduler error along the cause chain', () => {
+    // Prepare
+    const inner = new UsageError('inner');
+    const outer = new RuntimeFailure('outer', { cause: new Error('wrapped', { cause: inner }) });
+
+    // Assess
+    expect(errorCodeOf(outer)).toBe('Usage');
+    expect(errorCodeOf(new RuntimeFailure('alone'))).toBe('RuntimeFailure');
+    expect(errorCodeOf(new Error('not ours'))).toBe('Unknown');
   });
 });
