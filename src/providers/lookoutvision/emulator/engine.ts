@@ -3,20 +3,18 @@
  * its exceptions, client tokens and the REST-JSON answers of its five operations. The kernel
  * supplies the clock, quota, faults, call log, ledger and the hosting state machine.
  */
-import type { AdminResponse, EmulatorEngine } from '../../../emulator/engine.ts';
-import type { InjectedError, RandomFaults, RequestScope } from '../../../emulator/faults.ts';
+import type { AdminResponse } from '../../../emulator/engine.ts';
+import type { InjectedError, RequestScope } from '../../../emulator/faults.ts';
+import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
   type CallOutcome,
   type CallRecord,
-  EmulatorKernel,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
-  type Latencies,
 } from '../../../emulator/kernel.ts';
 import type { LedgerReport, LedgerRun, Units } from '../../../emulator/ledger.ts';
-import type { PerApi } from '../../../emulator/quota.ts';
 import { encodeNextToken } from '../../../emulator/requests.ts';
 import { restJson, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
 import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
@@ -117,25 +115,24 @@ const messages: Readonly<Record<ModelStatus, string>> = {
 };
 
 /** The Lookout for Vision model: `handle` for AWS requests, the other methods for administration. */
-export class LookoutVisionEngine implements EmulatorEngine {
+export class LookoutVisionEngine extends HostingEngine<{
+  api: LookoutVisionApiName;
+  errorType: LookoutVisionErrorType;
+  address: ModelAddress;
+  record: ModelRecord;
+  snapshot: ModelSnapshot;
+  billed: LookoutVisionBilled;
+  fields: LookoutVisionCallFields;
+}> {
   readonly service = 'lookoutvision';
-  readonly protocol = restJson;
   readonly apiNames = lookoutVisionApiNames;
   readonly errorTypes = lookoutVisionErrorTypes;
   readonly addressKeys = ['projectName', 'modelVersion'] as const;
-  readonly clock;
-  readonly #kernel: EmulatorKernel<
-    LookoutVisionApiName,
-    LookoutVisionErrorType,
-    LookoutVisionBilled,
-    LookoutVisionCallFields
-  >;
   #projects = new Map<string, Map<string, ModelRecord>>();
   #tokens = new Map<string, TokenEntry>();
 
   constructor(options: LookoutVisionEngineOptions) {
-    this.#kernel = new EmulatorKernel(options, restJson, faultErrors);
-    this.clock = options.clock;
+    super(options, restJson, faultErrors, 'model');
   }
 
   // ---------------------------------------------------------------- AWS requests
@@ -154,7 +151,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
       projectName: request.projectName,
       ...(modelVersion === undefined ? {} : { modelVersion }),
     };
-    return this.#kernel.answer(
+    return this.kernel.answer(
       {
         api: request.api,
         scope,
@@ -200,8 +197,8 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${model.modelVersion} cannot be started while its status is ${status}.`,
       );
     }
-    const quota = this.#kernel.inferenceUnitQuota;
-    if (this.#kernel.unitsInUse(this.#allModels(), holdingUnits, now) + units.min > quota) {
+    const quota = this.kernel.inferenceUnitQuota;
+    if (this.kernel.unitsInUse(this.records(), holdingUnits, now) + units.min > quota) {
       throw lookoutVisionError(
         'ServiceQuotaExceededException',
         `Starting ${units.min} inference units would exceed the quota of ${quota}.`,
@@ -213,7 +210,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
         },
       );
     }
-    this.#kernel.beginStart(model, billedOf(model, token), units, now, starting);
+    this.kernel.beginStart(model, billedOf(model, token), units, now, starting);
     return this.#accepted('StartModel', token, paramsKey, now, 'STARTING_HOSTING');
   }
 
@@ -232,7 +229,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${model.modelVersion} is not running: its status is ${model.phase.status}.`,
       );
     }
-    this.#kernel.beginStop(model, now, stopping);
+    this.kernel.beginStop(model, now, stopping);
     return this.#accepted('StopModel', token, paramsKey, now, 'STOPPING_HOSTING');
   }
 
@@ -290,7 +287,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${address.modelVersion} of project ${address.projectName} does not exist.`,
       );
     }
-    this.#kernel.settle(model, now);
+    this.kernel.settle(model, now);
     return model;
   }
 
@@ -320,7 +317,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     if (!projectPattern.test(request.projectName)) {
       throw lookoutVisionError('ValidationException', `Invalid project name: ${request.projectName}`);
     }
-    const pageSize = request.maxResults === undefined ? this.#kernel.pageSize : Number(request.maxResults);
+    const pageSize = request.maxResults === undefined ? this.kernel.pageSize : Number(request.maxResults);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
     }
@@ -331,7 +328,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     const offset =
       request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, request.projectName);
     const page = all.slice(offset, offset + pageSize);
-    for (const model of page) this.#kernel.settle(model, now);
+    for (const model of page) this.kernel.settle(model, now);
     const next =
       offset + pageSize < all.length ? encodeNextToken(request.projectName, offset + pageSize) : undefined;
     return { Models: page.map((model) => this.#metadata(model)), ...(next ? { NextToken: next } : {}) };
@@ -361,8 +358,16 @@ export class LookoutVisionEngine implements EmulatorEngine {
     };
   }
 
-  #allModels(): ModelRecord[] {
+  protected records(): ModelRecord[] {
     return [...this.#projects.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  protected lookup(address: ModelAddress): ModelRecord | undefined {
+    return this.#projects.get(address.projectName)?.get(address.modelVersion);
+  }
+
+  protected compare(a: ModelRecord, b: ModelRecord): number {
+    return a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion);
   }
 
   // ---------------------------------------------------------------- administration
@@ -375,7 +380,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     const versions = this.#projects.get(spec.projectName) ?? new Map<string, ModelRecord>();
     this.#projects.set(spec.projectName, versions);
     const status = spec.status ?? 'TRAINED';
-    const { region, accountId } = this.#kernel;
+    const { region, accountId } = this.kernel;
     const model: ModelRecord = {
       projectName: spec.projectName,
       modelVersion: spec.modelVersion,
@@ -386,9 +391,9 @@ export class LookoutVisionEngine implements EmulatorEngine {
       latencies: { ...spec.latencies },
       failNextStarts: 0,
     };
-    if (status === 'HOSTED') this.#kernel.bill(model, billedOf(model), unitsOf(spec), now);
+    if (status === 'HOSTED') this.kernel.bill(model, billedOf(model), unitsOf(spec), now);
     versions.set(spec.modelVersion, model);
-    return this.#snapshot(model);
+    return this.snapshot(model);
   }
 
   /** Creates an empty project, so ListModels answers an empty list rather than ResourceNotFound. */
@@ -396,58 +401,9 @@ export class LookoutVisionEngine implements EmulatorEngine {
     if (!this.#projects.has(projectName)) this.#projects.set(projectName, new Map());
   }
 
-  /** Every model, settled at the current instant, sorted by project and version. */
-  models(): ModelSnapshot[] {
-    const now = this.clock.now().getTime();
-    return this.#allModels()
-      .map((model) => {
-        this.#kernel.settle(model, now);
-        return this.#snapshot(model);
-      })
-      .sort(
-        (a, b) =>
-          a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion),
-      );
-  }
-
-  /** One model settled at the current instant; throws when it does not exist. */
-  model(address: ModelAddress): ModelSnapshot {
-    return this.#snapshot(this.#adminFind(address));
-  }
-
-  /** Sets the latencies of one model, or the defaults of every model without its own. */
-  setLatencies(latencies: Latencies, address?: ModelAddress): void {
-    if (address) {
-      const model = this.#adminFind(address);
-      model.latencies = { ...model.latencies, ...latencies };
-    } else {
-      this.#kernel.setDefaultLatencies(latencies);
-    }
-  }
-
-  /** Makes the next `count` accepted starts of a model end in HOSTING_FAILED. */
-  failNextStarts(address: ModelAddress, count = 1): void {
-    this.#adminFind(address).failNextStarts += count;
-  }
-
-  /** Answers the next matching requests with a chosen exception (AccessDenied, ServiceQuotaExceeded, …). */
-  injectError(spec: LookoutVisionInjectedError): void {
-    this.#kernel.injectError(spec);
-  }
-
-  /** Replaces the random faults. */
-  setFaults(faults: RandomFaults<LookoutVisionApiName>): void {
-    this.#kernel.setFaults(faults);
-  }
-
-  /** Replaces the per-API quota; buckets start full. */
-  setQuota(requestsPerSecond: PerApi<LookoutVisionApiName, number>): void {
-    this.#kernel.setQuota(requestsPerSecond);
-  }
-
   /** Puts a HOSTED model into SYSTEM_UPDATING for `durationMs`; it is HOSTED again afterwards. */
   beginSystemUpdate(address: ModelAddress, durationMs: number): ModelSnapshot {
-    const model = this.#adminFind(address);
+    const model = this.adminFind(address);
     if (model.phase.status !== 'HOSTED') {
       throw new RangeError(
         `only a HOSTED model can be updated; ${model.modelVersion} is ${model.phase.status}`,
@@ -455,26 +411,13 @@ export class LookoutVisionEngine implements EmulatorEngine {
     }
     const now = this.clock.now().getTime();
     model.phase = { status: 'SYSTEM_UPDATING', until: now + durationMs, becomes: 'HOSTED' };
-    return this.#snapshot(model);
+    return this.snapshot(model);
   }
 
-  /** Every AWS request answered so far, oldest first. */
-  callLog(): readonly LookoutVisionCallRecord[] {
-    return this.#kernel.callLog();
-  }
-
-  /** The billing ledger at the current instant. */
-  ledger(): LookoutVisionLedgerReport {
-    // Settling first closes runs whose stop completed or whose start failed before now.
-    this.models();
-    return this.#kernel.ledger((run) => `${run.projectName}/${run.modelVersion}`);
-  }
-
-  /** Forgets models, tokens, faults, the ledger and the call log; restores the options. The clock stays. */
-  reset(): void {
+  /** Forgets models and client tokens; the kernel forgets faults, the ledger and the call log. */
+  protected forget(): void {
     this.#projects.clear();
     this.#tokens.clear();
-    this.#kernel.reset();
   }
 
   /** Seeding, projects, fail-next-starts and system updates over the admin API. */
@@ -482,15 +425,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     return lookoutVisionAdminRoute(this, route, body);
   }
 
-  #adminFind(address: ModelAddress): ModelRecord {
-    const model = this.#projects.get(address.projectName)?.get(address.modelVersion);
-    if (!model)
-      throw new RangeError(`no model ${address.projectName}/${address.modelVersion} in the emulator`);
-    this.#kernel.settle(model, this.clock.now().getTime());
-    return model;
-  }
-
-  #snapshot(model: ModelRecord): ModelSnapshot {
+  protected snapshot(model: ModelRecord): ModelSnapshot {
     return {
       projectName: model.projectName,
       modelVersion: model.modelVersion,

@@ -4,21 +4,19 @@
  * operations. The kernel supplies the clock, quota, faults, call log, ledger and state machine.
  * Unlike Lookout for Vision, the API has no client token: a repeated start is a ResourceInUse error.
  */
-import type { AdminResponse, EmulatorEngine } from '../../../emulator/engine.ts';
-import type { InjectedError, RandomFaults } from '../../../emulator/faults.ts';
+import type { AdminResponse } from '../../../emulator/engine.ts';
+import type { InjectedError } from '../../../emulator/faults.ts';
+import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
   type CallOutcome,
   type CallRecord,
-  EmulatorKernel,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
-  type Latencies,
   type Phase,
 } from '../../../emulator/kernel.ts';
 import type { LedgerReport, LedgerRun } from '../../../emulator/ledger.ts';
-import type { PerApi } from '../../../emulator/quota.ts';
 import { decodeNextToken, encodeNextToken, parseUnits } from '../../../emulator/requests.ts';
 import { awsJson11, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
 import { rekognitionAdminRoute, rekognitionRequestOf, type SeedProjectVersion } from './routes.ts';
@@ -80,6 +78,7 @@ export type RekognitionLedgerReport = LedgerReport<RekognitionBilled>;
 
 interface VersionRecord extends HostedModel<ProjectVersionStatus>, VersionAddress {
   readonly arn: string;
+  readonly projectArn: string;
   readonly createdAt: number;
 }
 
@@ -121,24 +120,23 @@ const messages: Readonly<Record<ProjectVersionStatus, string>> = {
 };
 
 /** The Rekognition Custom Labels service: `handle` for AWS requests, the other methods for administration. */
-export class RekognitionEngine implements EmulatorEngine {
+export class RekognitionEngine extends HostingEngine<{
+  api: RekognitionApiName;
+  errorType: RekognitionErrorType;
+  address: VersionAddress;
+  record: VersionRecord;
+  snapshot: ProjectVersionSnapshot;
+  billed: RekognitionBilled;
+  fields: RekognitionCallFields;
+}> {
   readonly service = 'rekognition';
-  readonly protocol = awsJson11;
   readonly apiNames = rekognitionApiNames;
   readonly errorTypes = rekognitionErrorTypes;
   readonly addressKeys = ['projectName', 'versionName'] as const;
-  readonly clock;
-  readonly #kernel: EmulatorKernel<
-    RekognitionApiName,
-    RekognitionErrorType,
-    RekognitionBilled,
-    RekognitionCallFields
-  >;
   #projects = new Map<string, ProjectRecord>();
 
   constructor(options: RekognitionEngineOptions) {
-    this.#kernel = new EmulatorKernel(options, awsJson11, faultErrors);
-    this.clock = options.clock;
+    super(options, awsJson11, faultErrors, 'project version');
   }
 
   // ---------------------------------------------------------------- AWS requests
@@ -155,7 +153,7 @@ export class RekognitionEngine implements EmulatorEngine {
     const projectArn = typeof fields.ProjectArn === 'string' ? fields.ProjectArn : undefined;
     const versionArn = typeof fields.ProjectVersionArn === 'string' ? fields.ProjectVersionArn : undefined;
     const version = versionOfArn(versionArn);
-    return this.#kernel.answer(
+    return this.kernel.answer(
       {
         api: request.api,
         scope: {
@@ -193,14 +191,14 @@ export class RekognitionEngine implements EmulatorEngine {
         `The project version ${version.versionName} cannot be started while its status is ${status}.`,
       );
     }
-    const quota = this.#kernel.inferenceUnitQuota;
-    if (this.#kernel.unitsInUse(this.#allVersions(), holdingUnits, now) + units.min > quota) {
+    const quota = this.kernel.inferenceUnitQuota;
+    if (this.kernel.unitsInUse(this.records(), holdingUnits, now) + units.min > quota) {
       throw rekognitionError(
         'LimitExceededException',
         `Starting ${units.min} inference units would exceed the limit of ${quota}.`,
       );
     }
-    this.#kernel.beginStart(version, billedOf(version), units, now, starting);
+    this.kernel.beginStart(version, billedOf(version), units, now, starting);
     return { Status: 'STARTING' };
   }
 
@@ -212,7 +210,7 @@ export class RekognitionEngine implements EmulatorEngine {
         `The project version ${version.versionName} is not running: its status is ${version.phase.status}.`,
       );
     }
-    this.#kernel.beginStop(version, now, stopping);
+    this.kernel.beginStop(version, now, stopping);
     return { Status: 'STOPPING' };
   }
 
@@ -228,7 +226,7 @@ export class RekognitionEngine implements EmulatorEngine {
     ) {
       throw invalidParameter('VersionNames must hold 1 to 10 version names.');
     }
-    const pageSize = fields.MaxResults === undefined ? this.#kernel.pageSize : fields.MaxResults;
+    const pageSize = fields.MaxResults === undefined ? this.kernel.pageSize : fields.MaxResults;
     if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       throw invalidParameter('MaxResults must be from 1 to 100.');
     }
@@ -244,7 +242,7 @@ export class RekognitionEngine implements EmulatorEngine {
             rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
           );
     const page = all.slice(offset, offset + pageSize);
-    for (const version of page) this.#kernel.settle(version, now);
+    for (const version of page) this.kernel.settle(version, now);
     const next = offset + pageSize < all.length ? encodeNextToken(project.arn, offset + pageSize) : undefined;
     return {
       ProjectVersionDescriptions: page.map((version) => describe(version)),
@@ -272,12 +270,30 @@ export class RekognitionEngine implements EmulatorEngine {
         `The project version ${String(arn)} does not exist.`,
       );
     }
-    this.#kernel.settle(version, now);
+    this.kernel.settle(version, now);
     return version;
   }
 
-  #allVersions(): VersionRecord[] {
+  protected records(): VersionRecord[] {
     return [...this.#projects.values()].flatMap((project) => [...project.versions.values()]);
+  }
+
+  protected lookup(address: VersionAddress): VersionRecord | undefined {
+    return this.#projects.get(address.projectName)?.versions.get(address.versionName);
+  }
+
+  protected compare(a: VersionRecord, b: VersionRecord): number {
+    return a.projectName.localeCompare(b.projectName) || a.versionName.localeCompare(b.versionName);
+  }
+
+  protected snapshot(version: VersionRecord): ProjectVersionSnapshot {
+    return {
+      projectName: version.projectName,
+      versionName: version.versionName,
+      projectArn: version.projectArn,
+      projectVersionArn: version.arn,
+      ...hostingSnapshot(version, messages[version.phase.status], showsUnits(version)),
+    };
   }
 
   // ---------------------------------------------------------------- administration
@@ -294,7 +310,7 @@ export class RekognitionEngine implements EmulatorEngine {
     if (project && arn !== undefined && project.arn !== arn)
       throw new RangeError(`project ${projectName} already exists as ${project.arn}`);
     if (!project) {
-      const { region, accountId } = this.#kernel;
+      const { region, accountId } = this.kernel;
       arn ??= `arn:aws:rekognition:${region}:${accountId}:project/${projectName}/${this.clock.now().getTime()}`;
       project = { name: projectName, arn, versions: new Map() };
       this.#projects.set(projectName, project);
@@ -313,11 +329,11 @@ export class RekognitionEngine implements EmulatorEngine {
     const latencies = { ...spec.latencies };
     const phase: Phase<ProjectVersionStatus> =
       status === 'STARTING'
-        ? { status, until: now + this.#kernel.draw(latencies, 'start'), becomes: 'RUNNING' }
+        ? { status, until: now + this.kernel.draw(latencies, 'start'), becomes: 'RUNNING' }
         : status === 'STOPPING'
           ? {
               status,
-              until: now + this.#kernel.draw(latencies, 'stop'),
+              until: now + this.kernel.draw(latencies, 'stop'),
               becomes: 'STOPPED',
               closes: 'stopped',
             }
@@ -327,13 +343,14 @@ export class RekognitionEngine implements EmulatorEngine {
       versionName: spec.versionName,
       // In the project's region and account: `…:project/NAME/version/VERSION/TIMESTAMP`.
       arn: `${project.arn.replace(/\/\d+$/, '')}/version/${spec.versionName}/${now}`,
+      projectArn: project.arn,
       createdAt: now,
       phase,
       latencies,
       failNextStarts: 0,
     };
     if (holdingUnits.has(status)) {
-      this.#kernel.bill(
+      this.kernel.bill(
         version,
         billedOf(version),
         {
@@ -345,92 +362,17 @@ export class RekognitionEngine implements EmulatorEngine {
     }
     project.versions.delete(spec.versionName);
     project.versions.set(spec.versionName, version);
-    return snapshot(version, project.arn);
+    return this.snapshot(version);
   }
 
-  /** Every version, settled at the current instant, sorted by project and version name. */
-  models(): ProjectVersionSnapshot[] {
-    const now = this.clock.now().getTime();
-    return [...this.#projects.values()]
-      .flatMap((project) =>
-        [...project.versions.values()].map((version) => {
-          this.#kernel.settle(version, now);
-          return snapshot(version, project.arn);
-        }),
-      )
-      .sort(
-        (a, b) => a.projectName.localeCompare(b.projectName) || a.versionName.localeCompare(b.versionName),
-      );
-  }
-
-  /** One version settled at the current instant; throws when it does not exist. */
-  model(address: VersionAddress): ProjectVersionSnapshot {
-    const version = this.#adminFind(address);
-    return snapshot(version, (this.#projects.get(address.projectName) as ProjectRecord).arn);
-  }
-
-  /** Sets the latencies of one version, or the defaults of every version without its own. */
-  setLatencies(latencies: Latencies, address?: VersionAddress): void {
-    if (address) {
-      const version = this.#adminFind(address);
-      version.latencies = { ...version.latencies, ...latencies };
-    } else {
-      this.#kernel.setDefaultLatencies(latencies);
-    }
-  }
-
-  /** Makes the next `count` accepted starts of a version end in FAILED. */
-  failNextStarts(address: VersionAddress, count = 1): void {
-    this.#adminFind(address).failNextStarts += count;
-  }
-
-  /** Answers the next matching requests with a chosen exception (AccessDenied, LimitExceeded, …). */
-  injectError(spec: RekognitionInjectedError): void {
-    this.#kernel.injectError(spec);
-  }
-
-  /** Replaces the random faults. */
-  setFaults(faults: RandomFaults<RekognitionApiName>): void {
-    this.#kernel.setFaults(faults);
-  }
-
-  /** Replaces the per-API quota; buckets start full. */
-  setQuota(requestsPerSecond: PerApi<RekognitionApiName, number>): void {
-    this.#kernel.setQuota(requestsPerSecond);
-  }
-
-  /** Every AWS request answered so far, oldest first. */
-  callLog(): readonly RekognitionCallRecord[] {
-    return this.#kernel.callLog();
-  }
-
-  /** The billing ledger at the current instant. */
-  ledger(): RekognitionLedgerReport {
-    // Settling first closes runs whose stop completed or whose start failed before now.
-    this.models();
-    return this.#kernel.ledger((run) => `${run.projectName}/${run.versionName}`);
-  }
-
-  /** Forgets projects, faults, the ledger and the call log; restores the options. The clock stays. */
-  reset(): void {
+  /** Forgets projects; the kernel forgets faults, the ledger and the call log. */
+  protected forget(): void {
     this.#projects.clear();
-    this.#kernel.reset();
   }
 
   /** Seeding and fail-next-starts over the admin API. */
   adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return rekognitionAdminRoute(this, route, body);
-  }
-
-  #adminFind(address: VersionAddress): VersionRecord {
-    const version = this.#projects.get(address.projectName)?.versions.get(address.versionName);
-    if (!version) {
-      throw new RangeError(
-        `no project version ${address.projectName}/${address.versionName} in the emulator`,
-      );
-    }
-    this.#kernel.settle(version, this.clock.now().getTime());
-    return version;
   }
 }
 
@@ -461,14 +403,6 @@ const describe = (version: VersionRecord): Record<string, unknown> => {
     Feature: 'CUSTOM_LABELS',
   };
 };
-
-const snapshot = (version: VersionRecord, projectArn: string): ProjectVersionSnapshot => ({
-  projectName: version.projectName,
-  versionName: version.versionName,
-  projectArn,
-  projectVersionArn: version.arn,
-  ...hostingSnapshot(version, messages[version.phase.status], showsUnits(version)),
-});
 
 const bodyFields = (body: unknown): Record<string, unknown> =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
