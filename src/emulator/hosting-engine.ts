@@ -17,18 +17,23 @@ import {
 } from './kernel.ts';
 import type { LedgerReport } from './ledger.ts';
 import type { PerApi } from './quota.ts';
+import type { ServiceErrors } from './service-error.ts';
 import type { WireProtocol, WireRequest, WireResponse } from './wire.ts';
 
 /** The name of a model in the ledger and the admin API: its address's values in key order, `project/version`. */
 export const addressName = (keys: readonly string[], address: object): string =>
   keys.map((key) => String((address as Readonly<Record<string, unknown>>)[key])).join('/');
 
-/** The types one engine is made of, so a subclass names them once. */
-export interface EngineTypes {
+/** The types a service's wire names: its operations, its exceptions and how it addresses a model. */
+export interface ServiceTypes {
   readonly api: string;
   readonly errorType: string;
-  /** How the service addresses a model: one name per address key (project, version). */
+  /** One name per address key (project, version). */
   readonly address: object;
+}
+
+/** The types one engine is made of, so a subclass names them once. */
+export interface EngineTypes extends ServiceTypes {
   /** What the engine stores of a model: its hosting state and its address. */
   readonly record: HostedModel<string>;
   /** What the engine shows of a model: at least its address. */
@@ -39,23 +44,45 @@ export interface EngineTypes {
   readonly fields: object;
 }
 
+/** What names a service and how it speaks: the constants an engine hands the shared half. */
+export interface ServiceDescription<T extends ServiceTypes> {
+  /** The provider id, also the admin path segment: `lookoutvision`, `rekognition`. */
+  readonly service: string;
+  readonly protocol: WireProtocol;
+  /** What the service calls a model, for the admin API's answers: `model`, `project version`. */
+  readonly noun: string;
+  /** The operations the engine serves. */
+  readonly apiNames: readonly T['api'][];
+  /** The service's exceptions; their names are those a test may inject. */
+  readonly errors: ServiceErrors<T['errorType']>;
+  /** How the service answers the kernel's quota and faults. */
+  readonly faultErrors: FaultErrors<T['api'], T['errorType']>;
+  /** The fields addressing a model, in the order its name joins them. */
+  readonly addressKeys: readonly (keyof T['address'] & string)[];
+}
+
 /** The shared half of every engine; `T` names the service's own types. */
 export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEngine {
-  abstract readonly service: string;
-  abstract readonly apiNames: readonly T['api'][];
-  abstract readonly errorTypes: readonly T['errorType'][];
-  abstract readonly addressKeys: readonly (keyof T['address'] & string)[];
+  readonly service: string;
+  readonly protocol: WireProtocol;
+  readonly apiNames: readonly T['api'][];
+  readonly errorTypes: readonly T['errorType'][];
+  readonly addressKeys: readonly (keyof T['address'] & string)[];
   readonly clock: Clock;
   protected readonly kernel: EmulatorKernel<T['api'], T['errorType'], T['billed'], T['fields']>;
+  readonly #noun: string;
 
   constructor(
     options: KernelOptions<T['api']>,
-    readonly protocol: WireProtocol,
-    faultErrors: FaultErrors<T['api'], T['errorType']>,
-    /** What the service calls a model, for the admin API's answers: `model`, `project version`. */
-    private readonly noun: string,
+    description: ServiceDescription<Pick<T, keyof ServiceTypes>>,
   ) {
-    this.kernel = new EmulatorKernel(options, protocol, faultErrors);
+    this.service = description.service;
+    this.protocol = description.protocol;
+    this.apiNames = description.apiNames;
+    this.errorTypes = description.errors.types;
+    this.addressKeys = description.addressKeys;
+    this.#noun = description.noun;
+    this.kernel = new EmulatorKernel(options, description.protocol, description.faultErrors);
     this.clock = options.clock;
   }
 
@@ -141,7 +168,7 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
   protected adminFind(address: T['address']): T['record'] {
     const record = this.lookup(address);
     if (!record) {
-      throw new RangeError(`no ${this.noun} ${addressName(this.addressKeys, address)} in the emulator`);
+      throw new RangeError(`no ${this.#noun} ${addressName(this.addressKeys, address)} in the emulator`);
     }
     this.kernel.settle(record, this.clock.now().getTime());
     return record;

@@ -7,7 +7,13 @@ export { defined, done, handleAdmin, latenciesSchema, latencySchema } from './ad
 export { type Clock, isVirtualClock, SystemClock, VirtualClock } from './clock.ts';
 export type { AdminResponse, EmulatorEngine } from './engine.ts';
 export type { InjectedError, RandomFaults, RequestScope } from './faults.ts';
-export { addressName, type EngineTypes, HostingEngine } from './hosting-engine.ts';
+export {
+  addressName,
+  type EngineTypes,
+  HostingEngine,
+  type ServiceDescription,
+  type ServiceTypes,
+} from './hosting-engine.ts';
 export {
   type CallOutcome,
   type CallRecord,
@@ -32,5 +38,5 @@ export {
   serveEngine,
   startEmulatorServer,
 } from './server.ts';
-export { ServiceError, serviceErrors } from './service-error.ts';
+export { ServiceError, type ServiceErrors, serviceErrors } from './service-error.ts';
 export { awsJson11, restJson, type WireProtocol, type WireRequest, type WireResponse } from './wire.ts';

@@ -4,30 +4,27 @@
  * supplies the clock, quota, faults, call log, ledger and the hosting state machine.
  */
 import type { AdminResponse } from '../../../emulator/engine.ts';
-import type { InjectedError, RequestScope } from '../../../emulator/faults.ts';
+import type { RequestScope } from '../../../emulator/faults.ts';
 import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
   type CallOutcome,
-  type CallRecord,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
 } from '../../../emulator/kernel.ts';
-import type { LedgerReport, LedgerRun, Units } from '../../../emulator/ledger.ts';
+import type { Units } from '../../../emulator/ledger.ts';
 import { encodeNextToken } from '../../../emulator/requests.ts';
-import { restJson, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
+import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
 import {
   type ApiRequest,
   conflict,
   decodeNextToken,
-  faultErrors,
   type LookoutVisionApiName,
   type LookoutVisionErrorType,
-  lookoutVisionApiNames,
   lookoutVisionError,
-  lookoutVisionErrorTypes,
+  lookoutVisionService,
   type ModelAddress,
   type ModelStatus,
   notFound,
@@ -48,13 +45,6 @@ export {
 
 export interface LookoutVisionEngineOptions extends KernelOptions<LookoutVisionApiName> {}
 
-/** A scripted fault of Lookout for Vision, narrowed to a project (and version) if given. */
-export type LookoutVisionInjectedError = InjectedError<
-  LookoutVisionApiName,
-  LookoutVisionErrorType,
-  ModelAddress
->;
-
 /** A model as the emulator sees it right now. */
 export interface ModelSnapshot extends ModelAddress, HostingSnapshot<ModelStatus> {
   readonly modelArn: string;
@@ -71,10 +61,6 @@ export interface LookoutVisionCallFields {
 export interface LookoutVisionBilled extends ModelAddress {
   readonly clientToken?: string;
 }
-
-export type LookoutVisionCallRecord = CallRecord<LookoutVisionApiName, LookoutVisionCallFields>;
-export type LookoutVisionLedgerRun = LedgerRun<LookoutVisionBilled>;
-export type LookoutVisionLedgerReport = LedgerReport<LookoutVisionBilled>;
 
 interface ModelRecord extends HostedModel<ModelStatus>, ModelAddress {
   readonly arn: string;
@@ -124,15 +110,11 @@ export class LookoutVisionEngine extends HostingEngine<{
   billed: LookoutVisionBilled;
   fields: LookoutVisionCallFields;
 }> {
-  readonly service = 'lookoutvision';
-  readonly apiNames = lookoutVisionApiNames;
-  readonly errorTypes = lookoutVisionErrorTypes;
-  readonly addressKeys = ['projectName', 'modelVersion'] as const;
   #projects = new Map<string, Map<string, ModelRecord>>();
   #tokens = new Map<string, TokenEntry>();
 
   constructor(options: LookoutVisionEngineOptions) {
-    super(options, restJson, faultErrors, 'model');
+    super(options, lookoutVisionService);
   }
 
   // ---------------------------------------------------------------- AWS requests

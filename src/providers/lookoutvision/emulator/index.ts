@@ -7,7 +7,7 @@ import { type EmulatorServerOptions, type RunningEmulator, serveEngine } from '.
 import { LookoutVisionEngine, type LookoutVisionEngineOptions, type SeedModel } from './engine.ts';
 
 export * from './engine.ts';
-export { type LookoutVisionErrorType, lookoutVisionErrorTypes } from './wire.ts';
+export type { LookoutVisionErrorType } from './wire.ts';
 
 export interface LookoutVisionEmulatorOptions
   extends Omit<LookoutVisionEngineOptions, 'clock'>,

@@ -3,6 +3,7 @@
  * status of each exception, name patterns, client tokens, inference units and list tokens.
  */
 import type { RequestScope } from '../../../emulator/faults.ts';
+import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
 import type { FaultErrors } from '../../../emulator/kernel.ts';
 import type { Units } from '../../../emulator/ledger.ts';
 import {
@@ -10,6 +11,7 @@ import {
   parseUnits as parseKernelUnits,
 } from '../../../emulator/requests.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
+import { restJson } from '../../../emulator/wire.ts';
 
 /** Every status a Lookout for Vision model version can have. */
 export type ModelStatus =
@@ -97,8 +99,6 @@ const httpStatusOf: Readonly<Record<LookoutVisionErrorType, number>> = {
   ValidationException: 400,
 };
 
-export const lookoutVisionErrorTypes = Object.keys(httpStatusOf) as readonly LookoutVisionErrorType[];
-
 /** A Lookout for Vision exception, with the HTTP status the service gives it. */
 export const lookoutVisionError = serviceErrors(httpStatusOf);
 
@@ -147,6 +147,21 @@ export const faultErrors: FaultErrors<LookoutVisionApiName, LookoutVisionErrorTy
         return lookoutVisionError(spec.error, message);
     }
   },
+};
+
+/** Lookout for Vision as the kernel serves it: REST-JSON, models by project and version. */
+export const lookoutVisionService: ServiceDescription<{
+  api: LookoutVisionApiName;
+  errorType: LookoutVisionErrorType;
+  address: ModelAddress;
+}> = {
+  service: 'lookoutvision',
+  protocol: restJson,
+  noun: 'model',
+  apiNames: lookoutVisionApiNames,
+  errors: lookoutVisionError,
+  faultErrors,
+  addressKeys: ['projectName', 'modelVersion'],
 };
 
 /** Refuses a project name or model version the service would not accept. */

@@ -5,23 +5,19 @@
  * Unlike Lookout for Vision, the API has no client token: a repeated start is a ResourceInUse error.
  */
 import type { AdminResponse } from '../../../emulator/engine.ts';
-import type { InjectedError } from '../../../emulator/faults.ts';
 import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
   type CallOutcome,
-  type CallRecord,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
   type Phase,
 } from '../../../emulator/kernel.ts';
-import type { LedgerReport, LedgerRun } from '../../../emulator/ledger.ts';
 import { decodeNextToken, encodeNextToken, parseUnits } from '../../../emulator/requests.ts';
-import { awsJson11, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
+import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import { rekognitionAdminRoute, rekognitionRequestOf, type SeedProjectVersion } from './routes.ts';
 import {
-  faultErrors,
   invalidParameter,
   namePattern,
   type ProjectVersionStatus,
@@ -29,9 +25,8 @@ import {
   type RekognitionApiName,
   type RekognitionApiRequest,
   type RekognitionErrorType,
-  rekognitionApiNames,
   rekognitionError,
-  rekognitionErrorTypes,
+  rekognitionService,
   type VersionAddress,
   versionOfArn,
 } from './wire.ts';
@@ -47,13 +42,6 @@ export {
 } from './wire.ts';
 
 export interface RekognitionEngineOptions extends KernelOptions<RekognitionApiName> {}
-
-/** A scripted fault of Rekognition, narrowed to a project (and version) if given. */
-export type RekognitionInjectedError = InjectedError<
-  RekognitionApiName,
-  RekognitionErrorType,
-  VersionAddress
->;
 
 /** A project version as the emulator sees it right now. */
 export interface ProjectVersionSnapshot extends VersionAddress, HostingSnapshot<ProjectVersionStatus> {
@@ -71,10 +59,6 @@ export interface RekognitionCallFields {
 export interface RekognitionBilled extends VersionAddress {
   readonly projectVersionArn: string;
 }
-
-export type RekognitionCallRecord = CallRecord<RekognitionApiName, RekognitionCallFields>;
-export type RekognitionLedgerRun = LedgerRun<RekognitionBilled>;
-export type RekognitionLedgerReport = LedgerReport<RekognitionBilled>;
 
 interface VersionRecord extends HostedModel<ProjectVersionStatus>, VersionAddress {
   readonly arn: string;
@@ -129,14 +113,10 @@ export class RekognitionEngine extends HostingEngine<{
   billed: RekognitionBilled;
   fields: RekognitionCallFields;
 }> {
-  readonly service = 'rekognition';
-  readonly apiNames = rekognitionApiNames;
-  readonly errorTypes = rekognitionErrorTypes;
-  readonly addressKeys = ['projectName', 'versionName'] as const;
   #projects = new Map<string, ProjectRecord>();
 
   constructor(options: RekognitionEngineOptions) {
-    super(options, awsJson11, faultErrors, 'project version');
+    super(options, rekognitionService);
   }
 
   // ---------------------------------------------------------------- AWS requests

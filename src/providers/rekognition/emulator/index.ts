@@ -7,7 +7,7 @@ import { type EmulatorServerOptions, type RunningEmulator, serveEngine } from '.
 import { RekognitionEngine, type RekognitionEngineOptions, type SeedProjectVersion } from './engine.ts';
 
 export * from './engine.ts';
-export { type RekognitionErrorType, rekognitionErrorTypes } from './wire.ts';
+export type { RekognitionErrorType } from './wire.ts';
 
 export interface RekognitionEmulatorOptions
   extends Omit<RekognitionEngineOptions, 'clock'>,

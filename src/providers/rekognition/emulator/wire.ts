@@ -2,8 +2,10 @@
  * Rekognition's exceptions and request rules as its AWS JSON 1.1 protocol states them: the HTTP
  * status of each exception, name and ARN patterns.
  */
+import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
 import type { FaultErrors } from '../../../emulator/kernel.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
+import { awsJson11 } from '../../../emulator/wire.ts';
 
 /** Every status a Rekognition Custom Labels project version can have. */
 export type ProjectVersionStatus =
@@ -59,7 +61,7 @@ export type RekognitionErrorType =
  * The HTTP status of each exception as the Rekognition API reference lists it: every client error
  * is a 400 (the JSON 1.1 protocol tells them apart by `__type`), the two server faults are 500s.
  */
-export const rekognitionHttpStatusOf: Readonly<Record<RekognitionErrorType, number>> = {
+const httpStatusOf: Readonly<Record<RekognitionErrorType, number>> = {
   AccessDeniedException: 400,
   InternalServerError: 500,
   InvalidPaginationTokenException: 400,
@@ -71,10 +73,8 @@ export const rekognitionHttpStatusOf: Readonly<Record<RekognitionErrorType, numb
   ThrottlingException: 500,
 };
 
-export const rekognitionErrorTypes = Object.keys(rekognitionHttpStatusOf) as readonly RekognitionErrorType[];
-
 /** A Rekognition exception, with the HTTP status the service gives it. */
-export const rekognitionError = serviceErrors(rekognitionHttpStatusOf);
+export const rekognitionError = serviceErrors(httpStatusOf);
 
 /** InvalidParameterException, Rekognition's word for a request that breaks a rule. */
 export const invalidParameter = (message: string): ServiceError =>
@@ -108,4 +108,19 @@ export const faultErrors: FaultErrors<RekognitionApiName, RekognitionErrorType> 
       ? throttled(message, retryAfterSeconds)
       : rekognitionError(spec.error, message);
   },
+};
+
+/** Rekognition Custom Labels as the kernel serves it: JSON 1.1, versions by project and version name. */
+export const rekognitionService: ServiceDescription<{
+  api: RekognitionApiName;
+  errorType: RekognitionErrorType;
+  address: VersionAddress;
+}> = {
+  service: 'rekognition',
+  protocol: awsJson11,
+  noun: 'project version',
+  apiNames: rekognitionApiNames,
+  errors: rekognitionError,
+  faultErrors,
+  addressKeys: ['projectName', 'versionName'],
 };
