@@ -18,19 +18,40 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
-import {
-  type Accepted,
-  type CallOptions,
+import type {
+  Accepted,
+  CallOptions,
   HostingError,
-  type ModelHost,
-  type ModelRef,
-  type Observation,
-  type StartRequest,
-  type StopRequest,
+  ModelHost,
+  ModelRef,
+  Observation,
+  StartRequest,
+  StopRequest,
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
 import { isLookoutVisionRef, type LookoutVisionRef, lookoutVisionRefKey } from './schema.ts';
-import { lookoutVisionStatusMessage, observedStateOfLookoutVisionStatus } from './statuses.ts';
+import { lookoutVisionStatusReader } from './statuses.ts';
+
+/**
+ * Ref ownership, error translation and observations for Lookout for Vision. Its exceptions, in
+ * order of precedence, and what each becomes.
+ */
+const support = kit.hostSupport<LookoutVisionRef>({
+  title: 'Lookout for Vision',
+  isRef: isLookoutVisionRef,
+  refKey: lookoutVisionRefKey,
+  statuses: lookoutVisionStatusReader,
+  notFound: ResourceNotFoundException,
+  errors: [
+    [ThrottlingException, 'Throttling', true],
+    [ConflictException, 'Conflict', false],
+    [ResourceNotFoundException, 'ResourceNotFound', false],
+    [ValidationException, 'Validation', false],
+    [AccessDeniedException, 'AccessDenied', false],
+    [InternalServerException, 'InternalServer', true],
+    [ServiceQuotaExceededException, 'ServiceQuotaExceeded', false],
+  ],
+});
 
 /** Lookout for Vision behind the `ModelHost` interface. */
 export class LookoutVisionModelHost implements ModelHost {
@@ -41,23 +62,15 @@ export class LookoutVisionModelHost implements ModelHost {
   constructor(private readonly client: LookoutVisionClient) {}
 
   /** Observes one model with DescribeModel, which, unlike ListModels, reports the inference units. */
-  async observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
-    const target = lookoutVisionRef(ref);
-    try {
+  observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
+    const target = support.target(ref);
+    return support.observing(ref, `DescribeModel ${support.keyOf(ref)}`, async () => {
       const { ModelDescription: model } = await this.client.send(
-        new DescribeModelCommand({ ProjectName: target.projectName, ModelVersion: target.modelVersion }),
+        new DescribeModelCommand(modelOf(target)),
         kit.sendOptions(options),
       );
-      return observation(
-        ref,
-        model?.Status,
-        model?.StatusMessage,
-        kit.reportedUnits(model?.MinInferenceUnits, model?.MaxInferenceUnits),
-      );
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return kit.missing(ref, error.message);
-      throw toLookoutVisionHostingError(error, `DescribeModel ${keyOf(ref)}`);
-    }
+      return support.observation(ref, model ?? {});
+    });
   }
 
   /**
@@ -70,9 +83,7 @@ export class LookoutVisionModelHost implements ModelHost {
     options: CallOptions = {},
   ): Promise<Map<string, Observation | HostingError>> {
     return kit.observeInBatches<LookoutVisionRef>(refs, {
-      own: (ref) => (isLookoutVisionRef(ref) ? ref : undefined),
-      keyOf,
-      foreign: wrongProvider,
+      ...support,
       batches: (own) => kit.groupedBy(own, (ref) => ref.projectName),
       observeBatch: async (batch) => {
         const projectName = batch[0]?.projectName ?? '';
@@ -80,117 +91,57 @@ export class LookoutVisionModelHost implements ModelHost {
         return (ref) => {
           const model = findVersion(models, ref.modelVersion);
           return model
-            ? observation(ref, model.Status, model.StatusMessage, {})
+            ? support.observation(ref, model)
             : kit.missing(ref, `project ${projectName} has no model version ${ref.modelVersion}`);
         };
       },
       failed: (error, batch, ref) =>
-        error instanceof ResourceNotFoundException
-          ? kit.missing(ref, error.message)
-          : toLookoutVisionHostingError(error, `ListModels ${batch[0]?.projectName}`),
+        support.failedObservation(error, ref, `ListModels ${batch[0]?.projectName}`),
     });
   }
 
   /** StartModel with the caller's client token, so a retried start is deduplicated by the service. */
-  async start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = lookoutVisionRef(ref);
-    try {
-      const { Status } = await this.client.send(
+  start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
+    const target = support.target(ref);
+    return support.changing(`StartModel ${support.keyOf(ref)}`, 'STARTING_HOSTING', () =>
+      this.client.send(
         new StartModelCommand({
-          ProjectName: target.projectName,
-          ModelVersion: target.modelVersion,
-          MinInferenceUnits: request.minInferenceUnits,
-          ...(request.maxInferenceUnits === undefined
-            ? {}
-            : { MaxInferenceUnits: request.maxInferenceUnits }),
+          ...modelOf(target),
+          ...kit.requestedUnits(request),
           ClientToken: request.clientToken,
         }),
         kit.sendOptions(options),
-      );
-      return kit.accepted(Status ?? 'STARTING_HOSTING', observedStateOfLookoutVisionStatus);
-    } catch (error) {
-      throw toLookoutVisionHostingError(error, `StartModel ${keyOf(ref)}`);
-    }
+      ),
+    );
   }
 
   /** StopModel with the caller's client token. */
-  async stop(ref: ModelRef, request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = lookoutVisionRef(ref);
-    try {
-      const { Status } = await this.client.send(
-        new StopModelCommand({
-          ProjectName: target.projectName,
-          ModelVersion: target.modelVersion,
-          ClientToken: request.clientToken,
-        }),
+  stop(ref: ModelRef, request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
+    const target = support.target(ref);
+    return support.changing(`StopModel ${support.keyOf(ref)}`, 'STOPPING_HOSTING', () =>
+      this.client.send(
+        new StopModelCommand({ ...modelOf(target), ClientToken: request.clientToken }),
         kit.sendOptions(options),
-      );
-      return kit.accepted(Status ?? 'STOPPING_HOSTING', observedStateOfLookoutVisionStatus);
-    } catch (error) {
-      throw toLookoutVisionHostingError(error, `StopModel ${keyOf(ref)}`);
-    }
+      ),
+    );
   }
 
   async #listModels(projectName: string, options: CallOptions): Promise<ModelMetadata[]> {
     const models: ModelMetadata[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListModelsCommand({
-          ProjectName: projectName,
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        }),
+    for await (const page of kit.pages((token) =>
+      this.client.send(
+        new ListModelsCommand({ ProjectName: projectName, ...token }),
         kit.sendOptions(options),
-      );
+      ),
+    )) {
       models.push(...(page.Models ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     return models;
   }
 }
 
-/**
- * Translates an error from the Lookout for Vision SDK into a `HostingError` that keeps the original
- * as `cause`; `retryable` says whether the same call may succeed later.
- */
-export const toLookoutVisionHostingError = kit.hostingErrorTranslator([
-  [ThrottlingException, 'Throttling', true],
-  [ConflictException, 'Conflict', false],
-  [ResourceNotFoundException, 'ResourceNotFound', false],
-  [ValidationException, 'Validation', false],
-  [AccessDeniedException, 'AccessDenied', false],
-  [InternalServerException, 'InternalServer', true],
-  [ServiceQuotaExceededException, 'ServiceQuotaExceeded', false],
-]);
-
-const keyOf = (ref: ModelRef): string =>
-  isLookoutVisionRef(ref) ? lookoutVisionRefKey(ref) : kit.describeRef(ref);
-
-const lookoutVisionRef = (ref: ModelRef): LookoutVisionRef => {
-  if (!isLookoutVisionRef(ref)) throw wrongProvider(ref);
-  return ref;
-};
-
-const wrongProvider = (ref: ModelRef): HostingError =>
-  new HostingError('Validation', `${kit.describeRef(ref)} is not a Lookout for Vision model`, {
-    retryable: false,
-  });
-
-const observation = (
-  ref: ModelRef,
-  status: string | undefined,
-  statusMessage: string | undefined,
-  units: { minInferenceUnits?: number; maxInferenceUnits?: number },
-): Observation => {
-  const message = lookoutVisionStatusMessage(status) ?? statusMessage;
-  return {
-    ref,
-    state: observedStateOfLookoutVisionStatus(status),
-    ...(status === undefined ? {} : { rawStatus: status }),
-    ...(message === undefined ? {} : { message }),
-    ...units,
-  };
-};
+/** The SDK's names of a ref's project and version. */
+const modelOf = (ref: LookoutVisionRef) => ({ ProjectName: ref.projectName, ModelVersion: ref.modelVersion });
 
 /** `latest` names the highest version, as the service resolves it. */
 const findVersion = (models: readonly ModelMetadata[], version: string): ModelMetadata | undefined =>

@@ -38,10 +38,41 @@ import {
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
 import { isRekognitionRef, type RekognitionRef, rekognitionRefKey } from './schema.ts';
-import { observedStateOfRekognitionStatus, rekognitionStatusMessage } from './statuses.ts';
+import { rekognitionStatusReader } from './statuses.ts';
 
 /** DescribeProjectVersions takes at most this many version names per call. */
 const maxVersionNamesPerCall = 10;
+
+/**
+ * Ref ownership, error translation and observations for Rekognition Custom Labels. Its exceptions,
+ * in order of precedence, and what each becomes.
+ *
+ * LimitExceededException is a quota (too many inference units or concurrent operations in the
+ * account), not a rate: it clears only when something else changes (another model stops, the quota
+ * is raised). So it becomes `ServiceQuotaExceeded`, not retryable, the same as Lookout for Vision's
+ * ServiceQuotaExceededException, and the scheduler alerts instead of hammering it. The SDK has
+ * already retried it a few times by then (it classes LimitExceeded as throttling).
+ */
+const support = kit.hostSupport<RekognitionRef>({
+  title: 'Rekognition Custom Labels',
+  isRef: isRekognitionRef,
+  refKey: rekognitionRefKey,
+  statuses: rekognitionStatusReader,
+  notFound: ResourceNotFoundException,
+  errors: [
+    [ThrottlingException, 'Throttling', true],
+    [ProvisionedThroughputExceededException, 'Throttling', true],
+    [LimitExceededException, 'ServiceQuotaExceeded', false],
+    [ServiceQuotaExceededException, 'ServiceQuotaExceeded', false],
+    [ResourceInUseException, 'Conflict', false],
+    [ConflictException, 'Conflict', false],
+    [ResourceNotFoundException, 'ResourceNotFound', false],
+    [InvalidParameterException, 'Validation', false],
+    [InvalidPaginationTokenException, 'Validation', false],
+    [AccessDeniedException, 'AccessDenied', false],
+    [InternalServerError, 'InternalServer', true],
+  ],
+});
 
 /** Rekognition Custom Labels behind the `ModelHost` interface. */
 export class RekognitionModelHost implements ModelHost {
@@ -54,17 +85,14 @@ export class RekognitionModelHost implements ModelHost {
   constructor(private readonly client: RekognitionClient) {}
 
   /** Observes one version with a DescribeProjectVersions filtered to its name. */
-  async observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
-    const target = rekognitionRef(ref);
-    try {
+  observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
+    const target = support.target(ref);
+    return support.observing(ref, `DescribeProjectVersions ${support.keyOf(ref)}`, async () => {
       const found = (await this.#describe(target.projectArn, [target.versionName], options)).get(
         target.versionName,
       );
-      return found ? observation(ref, found) : kit.missing(ref, notFoundMessage(target));
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return kit.missing(ref, error.message);
-      throw toRekognitionHostingError(error, `DescribeProjectVersions ${keyOf(ref)}`);
-    }
+      return found ? support.observation(ref, found) : kit.missing(ref, notFoundMessage(target));
+    });
   }
 
   /**
@@ -77,9 +105,7 @@ export class RekognitionModelHost implements ModelHost {
     options: CallOptions = {},
   ): Promise<Map<string, Observation | HostingError>> {
     return kit.observeInBatches<RekognitionRef>(refs, {
-      own: (ref) => (isRekognitionRef(ref) ? ref : undefined),
-      keyOf,
-      foreign: wrongProvider,
+      ...support,
       batches: (own) => kit.groupedBy(own, (ref) => ref.projectArn).flatMap(namePages),
       observeBatch: async (batch) => {
         const projectArn = batch[0]?.projectArn ?? '';
@@ -87,49 +113,35 @@ export class RekognitionModelHost implements ModelHost {
         const found = await this.#describe(projectArn, names, options);
         return (ref) => {
           const version = found.get(ref.versionName);
-          return version ? observation(ref, version) : kit.missing(ref, notFoundMessage(ref));
+          return version ? support.observation(ref, version) : kit.missing(ref, notFoundMessage(ref));
         };
       },
       failed: (error, batch, ref) =>
-        error instanceof ResourceNotFoundException
-          ? kit.missing(ref, error.message)
-          : toRekognitionHostingError(error, `DescribeProjectVersions ${batch[0]?.projectArn}`),
+        support.failedObservation(error, ref, `DescribeProjectVersions ${batch[0]?.projectArn}`),
     });
   }
 
   /** StartProjectVersion; the client token is ignored, the API has none. */
-  async start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = rekognitionRef(ref);
-    try {
-      const { Status } = await this.#onVersion(target, options, (arn) =>
+  start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
+    const target = support.target(ref);
+    return support.changing(`StartProjectVersion ${support.keyOf(ref)}`, 'STARTING', () =>
+      this.#onVersion(target, options, (arn) =>
         this.client.send(
-          new StartProjectVersionCommand({
-            ProjectVersionArn: arn,
-            MinInferenceUnits: request.minInferenceUnits,
-            ...(request.maxInferenceUnits === undefined
-              ? {}
-              : { MaxInferenceUnits: request.maxInferenceUnits }),
-          }),
+          new StartProjectVersionCommand({ ProjectVersionArn: arn, ...kit.requestedUnits(request) }),
           kit.sendOptions(options),
         ),
-      );
-      return kit.accepted(Status ?? 'STARTING', observedStateOfRekognitionStatus);
-    } catch (error) {
-      throw toRekognitionHostingError(error, `StartProjectVersion ${keyOf(ref)}`);
-    }
+      ),
+    );
   }
 
   /** StopProjectVersion; the client token is ignored, the API has none. */
-  async stop(ref: ModelRef, _request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = rekognitionRef(ref);
-    try {
-      const { Status } = await this.#onVersion(target, options, (arn) =>
+  stop(ref: ModelRef, _request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
+    const target = support.target(ref);
+    return support.changing(`StopProjectVersion ${support.keyOf(ref)}`, 'STOPPING', () =>
+      this.#onVersion(target, options, (arn) =>
         this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), kit.sendOptions(options)),
-      );
-      return kit.accepted(Status ?? 'STOPPING', observedStateOfRekognitionStatus);
-    } catch (error) {
-      throw toRekognitionHostingError(error, `StopProjectVersion ${keyOf(ref)}`);
-    }
+      ),
+    );
   }
 
   /** The version's ARN, from the cache or from one DescribeProjectVersions. */
@@ -168,16 +180,16 @@ export class RekognitionModelHost implements ModelHost {
     options: CallOptions,
   ): Promise<Map<string, ProjectVersionDescription>> {
     const found = new Map<string, ProjectVersionDescription>();
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
+    for await (const page of kit.pages((token) =>
+      this.client.send(
         new DescribeProjectVersionsCommand({
           ProjectArn: projectArn,
           VersionNames: [...versionNames],
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+          ...token,
         }),
         kit.sendOptions(options),
-      );
+      ),
+    )) {
       for (const description of page.ProjectVersionDescriptions ?? []) {
         const name = versionNameOfArn(description.ProjectVersionArn);
         if (name === undefined || !versionNames.includes(name)) continue;
@@ -187,35 +199,10 @@ export class RekognitionModelHost implements ModelHost {
           description.ProjectVersionArn as string,
         );
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     return found;
   }
 }
-
-/**
- * Translates an error from the Rekognition SDK into a `HostingError` that keeps the original as
- * `cause`; `retryable` says whether the same call may succeed later.
- *
- * LimitExceededException is a quota (too many inference units or concurrent operations in the
- * account), not a rate: it clears only when something else changes (another model stops, the quota
- * is raised). So it becomes `ServiceQuotaExceeded`, not retryable, the same as Lookout for Vision's
- * ServiceQuotaExceededException, and the scheduler alerts instead of hammering it. The SDK has
- * already retried it a few times by then (it classes LimitExceeded as throttling).
- */
-export const toRekognitionHostingError = kit.hostingErrorTranslator([
-  [ThrottlingException, 'Throttling', true],
-  [ProvisionedThroughputExceededException, 'Throttling', true],
-  [LimitExceededException, 'ServiceQuotaExceeded', false],
-  [ServiceQuotaExceededException, 'ServiceQuotaExceeded', false],
-  [ResourceInUseException, 'Conflict', false],
-  [ConflictException, 'Conflict', false],
-  [ResourceNotFoundException, 'ResourceNotFound', false],
-  [InvalidParameterException, 'Validation', false],
-  [InvalidPaginationTokenException, 'Validation', false],
-  [AccessDeniedException, 'AccessDenied', false],
-  [InternalServerError, 'InternalServer', true],
-]);
 
 /** A project's refs as calls of at most {@link maxVersionNamesPerCall} distinct version names. */
 const namePages = (projectRefs: readonly RekognitionRef[]): RekognitionRef[][] => {
@@ -232,30 +219,5 @@ const namePages = (projectRefs: readonly RekognitionRef[]): RekognitionRef[][] =
 const versionNameOfArn = (arn: string | undefined): string | undefined =>
   arn === undefined ? undefined : /\/version\/([^/]+)\/[^/]+$/.exec(arn)?.[1];
 
-const keyOf = (ref: ModelRef): string =>
-  isRekognitionRef(ref) ? rekognitionRefKey(ref) : kit.describeRef(ref);
-
-const rekognitionRef = (ref: ModelRef): RekognitionRef => {
-  if (!isRekognitionRef(ref)) throw wrongProvider(ref);
-  return ref;
-};
-
-const wrongProvider = (ref: ModelRef): HostingError =>
-  new HostingError('Validation', `${kit.describeRef(ref)} is not a Rekognition Custom Labels model`, {
-    retryable: false,
-  });
-
 const notFoundMessage = (ref: RekognitionRef): string =>
   `project ${ref.projectArn} has no version ${ref.versionName}`;
-
-const observation = (ref: ModelRef, version: ProjectVersionDescription): Observation => {
-  const status = version.Status;
-  const message = rekognitionStatusMessage(status) ?? version.StatusMessage;
-  return {
-    ref,
-    state: observedStateOfRekognitionStatus(status),
-    ...(status === undefined ? {} : { rawStatus: status }),
-    ...(message === undefined ? {} : { message }),
-    ...kit.reportedUnits(version.MinInferenceUnits, version.MaxInferenceUnits),
-  };
-};
