@@ -11,6 +11,7 @@ import { type InjectedError, InjectedErrors, type RandomFaults, type RequestScop
 import { BillingLedger, type LedgerReport, type Units } from './ledger.ts';
 import { ApiQuota, type PerApi, perApi } from './quota.ts';
 import { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
+import { decodeNextToken, encodeNextToken } from './requests.ts';
 import { ServiceError } from './service-error.ts';
 import type { WireProtocol, WireResponse } from './wire.ts';
 
@@ -52,6 +53,12 @@ export interface KernelOptions<Api extends string> {
 
 /** `accepted`: a start or stop that changed the model; `replayed`: a token replay that changed nothing. */
 export type CallOutcome = 'ok' | 'accepted' | 'replayed' | 'error';
+
+/** What an engine answers a request with, and how the call log counts it. */
+export interface Answer {
+  readonly response: WireResponse;
+  readonly outcome: CallOutcome;
+}
 
 /** One request on an AWS path, as answered; `Fields` name the model the way its service does. */
 export type CallRecord<Api extends string, Fields extends object = object> = {
@@ -153,10 +160,7 @@ export class EmulatorKernel<
    * then random ones (the order a caller would meet them in), then `act`. A `ServiceError` from
    * any of them is the answer; anything else is a bug and propagates.
    */
-  answer(
-    call: KernelCall<Api, Fields>,
-    act: (now: number) => { readonly response: WireResponse; readonly outcome: CallOutcome },
-  ): WireResponse {
+  answer(call: KernelCall<Api, Fields>, act: (now: number) => Answer): WireResponse {
     const at = this.clock.now();
     let response: WireResponse;
     let outcome: CallOutcome;
@@ -277,6 +281,42 @@ export class EmulatorKernel<
       if (holding.has(model.phase.status)) total += model.units?.min ?? 0;
     }
     return total;
+  }
+
+  /**
+   * Refuses a start of `units` when it and the models holding units at `now` (their status is in
+   * `holding`) would together exceed the inference-unit quota; `refused` is the service's exception.
+   */
+  admitUnits<Status extends string>(
+    models: Iterable<HostedModel<Status>>,
+    holding: ReadonlySet<Status>,
+    units: Units,
+    now: number,
+    refused: (quota: number) => ServiceError,
+  ): void {
+    if (this.unitsInUse(models, holding, now) + units.min > this.inferenceUnitQuota) {
+      throw refused(this.inferenceUnitQuota);
+    }
+  }
+
+  /**
+   * One page of a list: at most `pageSize` of `all` from the offset `token` names (the start when it
+   * is undefined), each settled at `now`, and the token of the next page while there is one. Tokens
+   * are bound to `listing`; `invalidToken` is the service's exception for one that names no offset of it.
+   */
+  page<Status extends string, Item extends HostedModel<Status>>(
+    all: readonly Item[],
+    list: { readonly listing: string; readonly token: unknown; readonly pageSize: number },
+    invalidToken: () => ServiceError,
+    now: number,
+  ): { readonly items: Item[]; readonly next?: string } {
+    const { listing, token, pageSize } = list;
+    const offset = token === undefined ? 0 : decodeNextToken(token, listing, invalidToken);
+    const items = all.slice(offset, offset + pageSize);
+    for (const item of items) this.settle(item, now);
+    return offset + pageSize < all.length
+      ? { items, next: encodeNextToken(listing, offset + pageSize) }
+      : { items };
   }
 
   // ---------------------------------------------------------------- administration

@@ -7,20 +7,18 @@ import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { RequestScope } from '../../../emulator/faults.ts';
 import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
-  type CallOutcome,
+  type Answer,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
 } from '../../../emulator/kernel.ts';
 import type { Units } from '../../../emulator/ledger.ts';
-import { encodeNextToken } from '../../../emulator/requests.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
 import {
   type ApiRequest,
   conflict,
-  decodeNextToken,
   type LookoutVisionApiName,
   type LookoutVisionErrorType,
   lookoutVisionError,
@@ -73,8 +71,6 @@ interface TokenEntry {
   readonly at: number;
   readonly response: WireResponse;
 }
-
-type Answer = { readonly response: WireResponse; readonly outcome: CallOutcome };
 
 /** The service keeps a client token active for 8 hours. */
 const tokenLifetimeMs = 8 * 60 * 60 * 1000;
@@ -179,9 +175,8 @@ export class LookoutVisionEngine extends HostingEngine<{
         `Model ${model.modelVersion} cannot be started while its status is ${status}.`,
       );
     }
-    const quota = this.kernel.inferenceUnitQuota;
-    if (this.kernel.unitsInUse(this.records(), holdingUnits, now) + units.min > quota) {
-      throw lookoutVisionError(
+    this.kernel.admitUnits(this.records(), holdingUnits, units, now, (quota) =>
+      lookoutVisionError(
         'ServiceQuotaExceededException',
         `Starting ${units.min} inference units would exceed the quota of ${quota}.`,
         {
@@ -190,8 +185,8 @@ export class LookoutVisionEngine extends HostingEngine<{
           ResourceId: model.arn,
           ResourceType: 'MODEL',
         },
-      );
-    }
+      ),
+    );
     this.kernel.beginStart(model, billedOf(model, token), units, now, starting);
     return this.#accepted('StartModel', token, paramsKey, now, 'STARTING_HOSTING');
   }
@@ -307,13 +302,16 @@ export class LookoutVisionEngine extends HostingEngine<{
     if (!versions)
       throw notFound(request.projectName, 'PROJECT', `Project ${request.projectName} does not exist.`);
     const all = [...versions.values()].sort((a, b) => Number(a.modelVersion) - Number(b.modelVersion));
-    const offset =
-      request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, request.projectName);
-    const page = all.slice(offset, offset + pageSize);
-    for (const model of page) this.kernel.settle(model, now);
-    const next =
-      offset + pageSize < all.length ? encodeNextToken(request.projectName, offset + pageSize) : undefined;
-    return { Models: page.map((model) => this.#metadata(model)), ...(next ? { NextToken: next } : {}) };
+    const { items, next } = this.kernel.page(
+      all,
+      { listing: request.projectName, token: request.nextToken, pageSize },
+      () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+      now,
+    );
+    return {
+      Models: items.map((model) => this.#metadata(model)),
+      ...(next === undefined ? {} : { NextToken: next }),
+    };
   }
 
   #detect(request: Extract<ApiRequest, { api: 'DetectAnomalies' }>, now: number): Record<string, unknown> {

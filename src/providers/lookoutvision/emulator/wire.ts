@@ -1,15 +1,12 @@
 /**
  * Lookout for Vision's exceptions and request rules as its REST-JSON protocol states them: the HTTP
- * status of each exception, name patterns, client tokens, inference units and list tokens.
+ * status of each exception, name patterns, client tokens and inference units.
  */
 import type { RequestScope } from '../../../emulator/faults.ts';
 import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
 import type { FaultErrors } from '../../../emulator/kernel.ts';
 import type { Units } from '../../../emulator/ledger.ts';
-import {
-  decodeNextToken as decodeKernelToken,
-  parseUnits as parseKernelUnits,
-} from '../../../emulator/requests.ts';
+import { parseUnits as parseKernelUnits } from '../../../emulator/requests.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
 import { restJson } from '../../../emulator/wire.ts';
 
@@ -187,9 +184,5 @@ export const validateToken = (token: string | undefined): string | undefined => 
 
 /** The units of a StartModel body. */
 export const parseUnits = (body: unknown): Units => parseKernelUnits(body, invalid);
-
-/** The offset a ListModels token of `projectName` names. */
-export const decodeNextToken = (token: string, projectName: string): number =>
-  decodeKernelToken(token, projectName, () => invalid('Invalid nextToken.'));
 
 const invalid = (message: string): ServiceError => lookoutVisionError('ValidationException', message);

@@ -7,6 +7,7 @@
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
+  type Answer,
   type CallOutcome,
   type HostedModel,
   type HostingSnapshot,
@@ -14,7 +15,7 @@ import {
   type KernelOptions,
   type Phase,
 } from '../../../emulator/kernel.ts';
-import { decodeNextToken, encodeNextToken, parseUnits } from '../../../emulator/requests.ts';
+import { parseUnits } from '../../../emulator/requests.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import { rekognitionAdminRoute, rekognitionRequestOf, type SeedProjectVersion } from './routes.ts';
 import {
@@ -71,8 +72,6 @@ interface ProjectRecord {
   readonly arn: string;
   readonly versions: Map<string, VersionRecord>;
 }
-
-type Answer = { readonly response: WireResponse; readonly outcome: CallOutcome };
 
 /** Statuses from which StartProjectVersion is accepted: a finished copy is as ready as a finished training. */
 const startable: ReadonlySet<ProjectVersionStatus> = new Set([
@@ -171,13 +170,12 @@ export class RekognitionEngine extends HostingEngine<{
         `The project version ${version.versionName} cannot be started while its status is ${status}.`,
       );
     }
-    const quota = this.kernel.inferenceUnitQuota;
-    if (this.kernel.unitsInUse(this.records(), holdingUnits, now) + units.min > quota) {
-      throw rekognitionError(
+    this.kernel.admitUnits(this.records(), holdingUnits, units, now, (quota) =>
+      rekognitionError(
         'LimitExceededException',
         `Starting ${units.min} inference units would exceed the limit of ${quota}.`,
-      );
-    }
+      ),
+    );
     this.kernel.beginStart(version, billedOf(version), units, now, starting);
     return { Status: 'STARTING' };
   }
@@ -215,17 +213,14 @@ export class RekognitionEngine extends HostingEngine<{
     const all = [...project.versions.values()]
       .filter((version) => wanted === undefined || wanted.has(version.versionName))
       .reverse();
-    const offset =
-      fields.NextToken === undefined
-        ? 0
-        : decodeNextToken(fields.NextToken, project.arn, () =>
-            rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
-          );
-    const page = all.slice(offset, offset + pageSize);
-    for (const version of page) this.kernel.settle(version, now);
-    const next = offset + pageSize < all.length ? encodeNextToken(project.arn, offset + pageSize) : undefined;
+    const { items, next } = this.kernel.page(
+      all,
+      { listing: project.arn, token: fields.NextToken, pageSize },
+      () => rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
+      now,
+    );
     return {
-      ProjectVersionDescriptions: page.map((version) => describe(version)),
+      ProjectVersionDescriptions: items.map((version) => describe(version)),
       ...(next === undefined ? {} : { NextToken: next }),
     };
   }
