@@ -300,23 +300,31 @@ export class EmulatorKernel<
   }
 
   /**
-   * One page of a list: at most `pageSize` of `all` from the offset `token` names (the start when it
-   * is undefined), each settled at `now`, and the token of the next page while there is one. Tokens
-   * are bound to `listing`; `invalidToken` is the service's exception for one that names no offset of it.
+   * One page of a list, as AWS list operations answer it: at most `pageSize` of `all` from the
+   * offset `token` names (the start when it is undefined), each settled at `now` and described under
+   * `field`, with a `NextToken` while more follow. Tokens are bound to `listing`; `invalidToken` is
+   * the service's exception for one that names no offset of it.
    */
   page<Status extends string, Item extends HostedModel<Status>>(
     all: readonly Item[],
-    list: { readonly listing: string; readonly token: unknown; readonly pageSize: number },
-    invalidToken: () => ServiceError,
+    list: {
+      readonly listing: string;
+      readonly token: unknown;
+      readonly pageSize: number;
+      readonly field: string;
+      readonly describe: (item: Item) => unknown;
+      readonly invalidToken: () => ServiceError;
+    },
     now: number,
-  ): { readonly items: Item[]; readonly next?: string } {
+  ): Record<string, unknown> {
     const { listing, token, pageSize } = list;
-    const offset = token === undefined ? 0 : decodeNextToken(token, listing, invalidToken);
+    const offset = token === undefined ? 0 : decodeNextToken(token, listing, list.invalidToken);
     const items = all.slice(offset, offset + pageSize);
     for (const item of items) this.settle(item, now);
-    return offset + pageSize < all.length
-      ? { items, next: encodeNextToken(listing, offset + pageSize) }
-      : { items };
+    return {
+      [list.field]: items.map(list.describe),
+      ...(offset + pageSize < all.length ? { NextToken: encodeNextToken(listing, offset + pageSize) } : {}),
+    };
   }
 
   // ---------------------------------------------------------------- administration

@@ -302,16 +302,18 @@ export class LookoutVisionEngine extends HostingEngine<{
     if (!versions)
       throw notFound(request.projectName, 'PROJECT', `Project ${request.projectName} does not exist.`);
     const all = [...versions.values()].sort((a, b) => Number(a.modelVersion) - Number(b.modelVersion));
-    const { items, next } = this.kernel.page(
+    return this.kernel.page(
       all,
-      { listing: request.projectName, token: request.nextToken, pageSize },
-      () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+      {
+        listing: request.projectName,
+        token: request.nextToken,
+        pageSize,
+        field: 'Models',
+        describe: (model) => this.#metadata(model),
+        invalidToken: () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+      },
       now,
     );
-    return {
-      Models: items.map((model) => this.#metadata(model)),
-      ...(next === undefined ? {} : { NextToken: next }),
-    };
   }
 
   #detect(request: Extract<ApiRequest, { api: 'DetectAnomalies' }>, now: number): Record<string, unknown> {

@@ -213,16 +213,18 @@ export class RekognitionEngine extends HostingEngine<{
     const all = [...project.versions.values()]
       .filter((version) => wanted === undefined || wanted.has(version.versionName))
       .reverse();
-    const { items, next } = this.kernel.page(
+    return this.kernel.page(
       all,
-      { listing: project.arn, token: fields.NextToken, pageSize },
-      () => rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
+      {
+        listing: project.arn,
+        token: fields.NextToken,
+        pageSize,
+        field: 'ProjectVersionDescriptions',
+        describe,
+        invalidToken: () => rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
+      },
       now,
     );
-    return {
-      ProjectVersionDescriptions: items.map((version) => describe(version)),
-      ...(next === undefined ? {} : { NextToken: next }),
-    };
   }
 
   #findProject(arn: unknown): ProjectRecord {
