@@ -29,7 +29,7 @@ import type {
   StopRequest,
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
-import { isLookoutVisionRef, type LookoutVisionRef, lookoutVisionRefKey } from './schema.ts';
+import { type LookoutVisionRef, lookoutVisionNaming } from './schema.ts';
 import { lookoutVisionStatusReader } from './statuses.ts';
 
 /**
@@ -37,9 +37,7 @@ import { lookoutVisionStatusReader } from './statuses.ts';
  * order of precedence, and what each becomes.
  */
 const support = kit.hostSupport<LookoutVisionRef>({
-  title: 'Lookout for Vision',
-  isRef: isLookoutVisionRef,
-  refKey: lookoutVisionRefKey,
+  ...lookoutVisionNaming,
   statuses: lookoutVisionStatusReader,
   notFound: ResourceNotFoundException,
   errors: [

@@ -4,23 +4,17 @@ import { createLookoutVisionClient } from './client.ts';
 import { LookoutVisionModelHost } from './host.ts';
 import { lookoutVisionIamGrants } from './iam.ts';
 import {
-  isLookoutVisionRef,
   type LookoutVisionModel,
   type LookoutVisionRef,
   lookoutVisionModelKind,
-  lookoutVisionRefKey,
-  lookoutVisionRefOf,
+  lookoutVisionNaming,
 } from './schema.ts';
 import { lookoutVisionStatuses } from './statuses.ts';
 
 /** Amazon Lookout for Vision: models named by project and version, started with a client token. */
 export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionClient, LookoutVisionModel> = {
-  id: 'lookoutvision',
-  title: 'Lookout for Vision',
+  ...lookoutVisionNaming,
   modelKind: lookoutVisionModelKind,
-  refOf: lookoutVisionRefOf,
-  isRef: isLookoutVisionRef,
-  refKey: lookoutVisionRefKey,
   createClient: createLookoutVisionClient,
   createHost: (client) => new LookoutVisionModelHost(client),
   statuses: lookoutVisionStatuses,

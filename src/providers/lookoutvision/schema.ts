@@ -1,23 +1,18 @@
 import { z } from 'zod';
-import type { ModelRef } from '../../hosting/model-host.ts';
 import { type ModelKind, modelSchemaOf, show } from '../../schedule/config.ts';
+import { type ProjectVersionRef, projectVersionNaming } from '../kit/refs.ts';
 
-/** Where a Lookout for Vision model lives: its project and version. */
-export const lookoutVisionRefSchema = z.object({
-  provider: z.literal('lookoutvision'),
-  projectName: z.string(),
-  modelVersion: z.string(),
+/** Lookout for Vision names a model by its project and version; "latest" floats over every version of its project. */
+export const lookoutVisionNaming = projectVersionNaming({
+  provider: 'lookoutvision',
+  title: 'Lookout for Vision',
+  project: 'projectName',
+  version: 'modelVersion',
+  floating: (version) => version === 'latest',
 });
 
-export type LookoutVisionRef = z.infer<typeof lookoutVisionRefSchema>;
-
-/** Whether `ref` names a Lookout for Vision model. */
-export const isLookoutVisionRef = (ref: ModelRef): ref is LookoutVisionRef =>
-  lookoutVisionRefSchema.safeParse(ref).success;
-
-/** The stable key of a Lookout for Vision ref, for maps and logs: `lookoutvision:PROJECT/VERSION`. */
-export const lookoutVisionRefKey = (ref: LookoutVisionRef): string =>
-  `lookoutvision:${ref.projectName}/${ref.modelVersion}`;
+/** Where a Lookout for Vision model lives: its project and version. */
+export type LookoutVisionRef = ProjectVersionRef<'lookoutvision', 'projectName', 'modelVersion'>;
 
 const MODEL_VERSION = /^([1-9][0-9]*|latest)$/;
 
@@ -47,29 +42,14 @@ export const lookoutVisionFields = {
     }),
 };
 
-/** Lookout for Vision entries of shifts.yml; "latest" floats over every version of its project. */
+/** Lookout for Vision entries of shifts.yml. */
 export const lookoutVisionModelKind = {
   provider: 'lookoutvision' as const,
   fields: lookoutVisionFields,
-  physicalModel: (entry) =>
-    typeof entry.projectName === 'string' && typeof entry.modelVersion === 'string'
-      ? {
-          project: entry.projectName,
-          version: entry.modelVersion,
-          field: 'modelVersion',
-          floating: entry.modelVersion === 'latest',
-        }
-      : undefined,
+  physicalModel: lookoutVisionNaming.physicalModel,
 } satisfies ModelKind;
 
 /** A model hosted by Amazon Lookout for Vision, as validated. */
 export const lookoutVisionModelSchema = modelSchemaOf(lookoutVisionModelKind);
 
 export type LookoutVisionModel = z.infer<typeof lookoutVisionModelSchema>;
-
-/** Where a validated Lookout for Vision entry's model lives. */
-export const lookoutVisionRefOf = (model: LookoutVisionModel): LookoutVisionRef => ({
-  provider: 'lookoutvision',
-  projectName: model.projectName,
-  modelVersion: model.modelVersion,
-});

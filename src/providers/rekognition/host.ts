@@ -37,7 +37,7 @@ import {
   type StopRequest,
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
-import { isRekognitionRef, type RekognitionRef, rekognitionRefKey } from './schema.ts';
+import { type RekognitionRef, rekognitionNaming } from './schema.ts';
 import { rekognitionStatusReader } from './statuses.ts';
 
 /** DescribeProjectVersions takes at most this many version names per call. */
@@ -54,9 +54,7 @@ const maxVersionNamesPerCall = 10;
  * already retried it a few times by then (it classes LimitExceeded as throttling).
  */
 const support = kit.hostSupport<RekognitionRef>({
-  title: 'Rekognition Custom Labels',
-  isRef: isRekognitionRef,
-  refKey: rekognitionRefKey,
+  ...rekognitionNaming,
   statuses: rekognitionStatusReader,
   notFound: ResourceNotFoundException,
   errors: [
@@ -146,7 +144,7 @@ export class RekognitionModelHost implements ModelHost {
 
   /** The version's ARN, from the cache or from one DescribeProjectVersions. */
   async #versionArn(ref: RekognitionRef, options: CallOptions): Promise<string> {
-    const cached = this.#versionArns.get(rekognitionRefKey(ref));
+    const cached = this.#versionArns.get(rekognitionNaming.refKey(ref));
     if (cached !== undefined) return cached;
     const found = (await this.#describe(ref.projectArn, [ref.versionName], options)).get(ref.versionName);
     if (!found?.ProjectVersionArn) {
@@ -168,7 +166,7 @@ export class RekognitionModelHost implements ModelHost {
     try {
       return await call(arn);
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) this.#versionArns.delete(rekognitionRefKey(ref));
+      if (error instanceof ResourceNotFoundException) this.#versionArns.delete(rekognitionNaming.refKey(ref));
       throw error;
     }
   }
@@ -195,7 +193,7 @@ export class RekognitionModelHost implements ModelHost {
         if (name === undefined || !versionNames.includes(name)) continue;
         found.set(name, description);
         this.#versionArns.set(
-          rekognitionRefKey({ provider: 'rekognition', projectArn, versionName: name }),
+          rekognitionNaming.refKey({ provider: 'rekognition', projectArn, versionName: name }),
           description.ProjectVersionArn as string,
         );
       }

@@ -4,23 +4,17 @@ import { createRekognitionClient } from './client.ts';
 import { RekognitionModelHost } from './host.ts';
 import { rekognitionIamGrants } from './iam.ts';
 import {
-  isRekognitionRef,
   type RekognitionModel,
   type RekognitionRef,
   rekognitionModelKind,
-  rekognitionRefKey,
-  rekognitionRefOf,
+  rekognitionNaming,
 } from './schema.ts';
 import { rekognitionStatuses } from './statuses.ts';
 
 /** Amazon Rekognition Custom Labels: versions named by project ARN and version name, no client token. */
 export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, RekognitionModel> = {
-  id: 'rekognition',
-  title: 'Rekognition Custom Labels',
+  ...rekognitionNaming,
   modelKind: rekognitionModelKind,
-  refOf: rekognitionRefOf,
-  isRef: isRekognitionRef,
-  refKey: rekognitionRefKey,
   createClient: createRekognitionClient,
   createHost: (client) => new RekognitionModelHost(client),
   statuses: rekognitionStatuses,

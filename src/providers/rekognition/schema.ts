@@ -1,26 +1,20 @@
 import { z } from 'zod';
-import type { ModelRef } from '../../hosting/model-host.ts';
 import { type ModelKind, modelSchemaOf, show } from '../../schedule/config.ts';
+import { type ProjectVersionRef, projectVersionNaming } from '../kit/refs.ts';
+
+/** Rekognition Custom Labels names a version by its project ARN and version name, never floating. */
+export const rekognitionNaming = projectVersionNaming({
+  provider: 'rekognition',
+  title: 'Rekognition Custom Labels',
+  project: 'projectArn',
+  version: 'versionName',
+});
 
 /**
  * Where a Rekognition Custom Labels version lives: its project ARN and version name. The version's
  * own ARN ends in a creation timestamp the configuration does not know; the host learns it.
  */
-export const rekognitionRefSchema = z.object({
-  provider: z.literal('rekognition'),
-  projectArn: z.string(),
-  versionName: z.string(),
-});
-
-export type RekognitionRef = z.infer<typeof rekognitionRefSchema>;
-
-/** Whether `ref` names a Rekognition Custom Labels version. */
-export const isRekognitionRef = (ref: ModelRef): ref is RekognitionRef =>
-  rekognitionRefSchema.safeParse(ref).success;
-
-/** The stable key of a Rekognition ref, for maps and logs: `rekognition:PROJECT_ARN/VERSION`. */
-export const rekognitionRefKey = (ref: RekognitionRef): string =>
-  `rekognition:${ref.projectArn}/${ref.versionName}`;
+export type RekognitionRef = ProjectVersionRef<'rekognition', 'projectArn', 'versionName'>;
 
 /**
  * A Rekognition Custom Labels project ARN, `arn:PARTITION:rekognition:REGION:ACCOUNT:project/NAME/TIMESTAMP`;
@@ -44,24 +38,14 @@ export const rekognitionFields = {
   }),
 };
 
-/** Rekognition entries of shifts.yml; a version is named exactly, never floating. */
+/** Rekognition entries of shifts.yml. */
 export const rekognitionModelKind = {
   provider: 'rekognition' as const,
   fields: rekognitionFields,
-  physicalModel: (entry) =>
-    typeof entry.projectArn === 'string' && typeof entry.versionName === 'string'
-      ? { project: entry.projectArn, version: entry.versionName, field: 'versionName', floating: false }
-      : undefined,
+  physicalModel: rekognitionNaming.physicalModel,
 } satisfies ModelKind;
 
 /** A model hosted by Amazon Rekognition Custom Labels, as validated. */
 export const rekognitionModelSchema = modelSchemaOf(rekognitionModelKind);
 
 export type RekognitionModel = z.infer<typeof rekognitionModelSchema>;
-
-/** Where a validated Rekognition entry's version lives. */
-export const rekognitionRefOf = (model: RekognitionModel): RekognitionRef => ({
-  provider: 'rekognition',
-  projectArn: model.projectArn,
-  versionName: model.versionName,
-});

@@ -3,6 +3,7 @@ import { HostingError, type ModelRef, type Observation } from '../../../src/host
 import { hostSupport, pages, requestedUnits } from '../../../src/providers/kit/host-support.ts';
 import { hostingErrorTranslator } from '../../../src/providers/kit/hosting-errors.ts';
 import { groupedBy, observeInBatches } from '../../../src/providers/kit/observations.ts';
+import { projectVersionNaming } from '../../../src/providers/kit/refs.ts';
 import { statusReader } from '../../../src/providers/kit/statuses.ts';
 
 class BusyException extends Error {}
@@ -196,5 +197,36 @@ describe('pages', () => {
 
     expect(tokens).toEqual([undefined, 'p2', 'p3']);
     expect(items).toEqual([1, 2, 3]);
+  });
+});
+
+describe('projectVersionNaming', () => {
+  const naming = projectVersionNaming({
+    provider: 'zenith',
+    title: 'Zenith',
+    project: 'bucket',
+    version: 'release',
+    floating: (release) => release === 'newest',
+  });
+
+  it('builds, recognises and keys refs of its two fields', () => {
+    const ref = naming.refOf({ bucket: 'b', release: 'r1' });
+
+    expect(ref).toEqual({ provider: 'zenith', bucket: 'b', release: 'r1' });
+    expect(naming.isRef(ref)).toBe(true);
+    expect(naming.isRef({ provider: 'zenith', bucket: 'b' })).toBe(false);
+    expect(naming.isRef({ provider: 'other', bucket: 'b', release: 'r1' })).toBe(false);
+    expect(naming.refKey(ref)).toBe('zenith:b/r1');
+  });
+
+  it('reads the physical model of a raw entry once both fields are strings', () => {
+    expect(naming.physicalModel({ bucket: 'b', release: 'newest' })).toEqual({
+      project: 'b',
+      version: 'newest',
+      field: 'release',
+      floating: true,
+    });
+    expect(naming.physicalModel({ bucket: 'b', release: 'r1' })).toMatchObject({ floating: false });
+    expect(naming.physicalModel({ bucket: 'b', release: 3 })).toBeUndefined();
   });
 });
