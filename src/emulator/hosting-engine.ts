@@ -4,6 +4,7 @@
  * extends it and adds only what its service says: how it stores and addresses models, its wire
  * requests, statuses and exceptions.
  */
+import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { AdminResponse, EmulatorEngine } from './engine.ts';
 import type { InjectedError, RandomFaults } from './faults.ts';
@@ -42,6 +43,8 @@ export interface EngineTypes extends ServiceTypes {
   readonly billed: object;
   /** What the call log keeps of a request besides its API. */
   readonly fields: object;
+  /** What creating a model over the admin API or in-process may set. */
+  readonly seed: object;
 }
 
 /** What names a service and how it speaks: the constants an engine hands the shared half. */
@@ -88,6 +91,10 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
 
   abstract serve(request: WireRequest): WireResponse | undefined;
   abstract adminRoute(route: string, body: unknown): AdminResponse | undefined;
+  /** The admin API's body for one model to seed. */
+  abstract readonly seedSchema: z.ZodType<object>;
+  /** Creates a model (and what it lives in), ready as `spec` says; replaces one at the same address. */
+  abstract seedModel(spec: T['seed']): T['snapshot'];
 
   /** Every model the engine holds, in no particular order. */
   protected abstract records(): T['record'][];

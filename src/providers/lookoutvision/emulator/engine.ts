@@ -15,7 +15,7 @@ import {
 } from '../../../emulator/kernel.ts';
 import type { Units } from '../../../emulator/ledger.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
-import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
+import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel, seedModelBody } from './routes.ts';
 import {
   type ApiRequest,
   conflict,
@@ -105,7 +105,9 @@ export class LookoutVisionEngine extends HostingEngine<{
   snapshot: ModelSnapshot;
   billed: LookoutVisionBilled;
   fields: LookoutVisionCallFields;
+  seed: SeedModel;
 }> {
+  readonly seedSchema = seedModelBody;
   #projects = new Map<string, Map<string, ModelRecord>>();
   #tokens = new Map<string, TokenEntry>();
 
@@ -402,7 +404,7 @@ export class LookoutVisionEngine extends HostingEngine<{
     this.#tokens.clear();
   }
 
-  /** Seeding, projects, fail-next-starts and system updates over the admin API. */
+  /** Projects and system updates over the admin API. */
   adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return lookoutVisionAdminRoute(this, route, body);
   }

@@ -17,7 +17,12 @@ import {
 } from '../../../emulator/kernel.ts';
 import { parseUnits } from '../../../emulator/requests.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
-import { rekognitionAdminRoute, rekognitionRequestOf, type SeedProjectVersion } from './routes.ts';
+import {
+  rekognitionAdminRoute,
+  rekognitionRequestOf,
+  type SeedProjectVersion,
+  seedVersionBody,
+} from './routes.ts';
 import {
   invalidParameter,
   namePattern,
@@ -111,7 +116,9 @@ export class RekognitionEngine extends HostingEngine<{
   snapshot: ProjectVersionSnapshot;
   billed: RekognitionBilled;
   fields: RekognitionCallFields;
+  seed: SeedProjectVersion;
 }> {
+  readonly seedSchema = seedVersionBody;
   #projects = new Map<string, ProjectRecord>();
 
   constructor(options: RekognitionEngineOptions) {
@@ -347,7 +354,7 @@ export class RekognitionEngine extends HostingEngine<{
     this.#projects.clear();
   }
 
-  /** Seeding and fail-next-starts over the admin API. */
+  /** Projects under a chosen ARN over the admin API. */
   adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return rekognitionAdminRoute(this, route, body);
   }

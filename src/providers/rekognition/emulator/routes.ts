@@ -1,10 +1,10 @@
 /**
  * Rekognition's AWS JSON 1.1 requests (`POST /`, the operation in `X-Amz-Target:
- * RekognitionService.<Op>`), and the admin routes of this engine only: seeding versions and
- * projects, failing the next starts.
+ * RekognitionService.<Op>`), what seeding a version takes, and the admin route of this engine
+ * only: projects under a chosen ARN.
  */
 import { z } from 'zod';
-import { defined, done, latenciesSchema } from '../../../emulator/admin.ts';
+import { done, latenciesSchema } from '../../../emulator/admin.ts';
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';
 import { awsJson11, jsonTarget, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
@@ -34,12 +34,9 @@ export interface SeedProjectVersion extends VersionAddress {
   readonly latencies?: Latencies;
 }
 
-/** What the admin routes drive: the engine's administration. */
+/** What the admin route drives: the engine's administration. */
 export interface RekognitionAdmin {
-  seedModel(spec: SeedProjectVersion): unknown;
   seedProject(projectName: string, arn?: string): string;
-  model(address: VersionAddress): unknown;
-  failNextStarts(address: VersionAddress, count: number): void;
 }
 
 const targetPrefix = 'RekognitionService';
@@ -86,7 +83,8 @@ const statuses = [
   'EXPIRED',
 ] as const satisfies readonly ProjectVersionStatus[];
 
-const seedVersionBody = z
+/** The admin API's body for one version to seed. */
+export const seedVersionBody = z
   .object({
     projectName: z.string().min(1),
     versionName: z.string().min(1),
@@ -97,34 +95,15 @@ const seedVersionBody = z
     latencies: latenciesSchema.optional(),
   })
   .strict();
-const seedBody = z.union([seedVersionBody, z.object({ models: z.array(seedVersionBody) }).strict()]);
 const projectBody = z.object({ projectName: z.string().min(1), projectArn: z.string().optional() }).strict();
-const failNextStartsBody = z.object({ count: z.number().int().min(1).default(1) }).strict();
-const failRoute = /^POST models\/([^/]+)\/([^/]+)\/fail-next-starts$/;
 
-/** The admin routes of Rekognition only; undefined for a route the kernel's admin API serves. */
+/** The admin route of Rekognition only; undefined for a route the kernel's admin API serves. */
 export const rekognitionAdminRoute = (
   engine: RekognitionAdmin,
   route: string,
   body: unknown,
 ): AdminResponse | undefined => {
-  const fail = failRoute.exec(route);
-  if (fail?.[1] && fail[2]) {
-    const address = { projectName: decodeURIComponent(fail[1]), versionName: decodeURIComponent(fail[2]) };
-    engine.failNextStarts(address, failNextStartsBody.parse(body).count);
-    return done({ model: engine.model(address) });
-  }
-  switch (route) {
-    case 'POST models': {
-      const parsed = seedBody.parse(body);
-      const specs = 'models' in parsed ? parsed.models : [parsed];
-      return done({ models: specs.map((spec) => engine.seedModel(defined(spec) as SeedProjectVersion)) });
-    }
-    case 'POST projects': {
-      const { projectName, projectArn } = projectBody.parse(body);
-      return done({ projectArn: engine.seedProject(projectName, projectArn) });
-    }
-    default:
-      return undefined;
-  }
+  if (route !== 'POST projects') return undefined;
+  const { projectName, projectArn } = projectBody.parse(body);
+  return done({ projectArn: engine.seedProject(projectName, projectArn) });
 };
