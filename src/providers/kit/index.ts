@@ -4,3 +4,4 @@ export { hostSupport, pages, requestedUnits } from './host-support.ts';
 export { hostingErrorTranslator, type SdkErrorTranslations } from './hosting-errors.ts';
 export { accepted, groupedBy, missing, observeInBatches, reportedUnits } from './observations.ts';
 export { describeRef } from './refs.ts';
+export { SdkModelHost } from './sdk-model-host.ts';

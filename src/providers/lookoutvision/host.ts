@@ -18,16 +18,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
-import type {
-  Accepted,
-  CallOptions,
-  HostingError,
-  ModelHost,
-  ModelRef,
-  Observation,
-  StartRequest,
-  StopRequest,
-} from '../../hosting/model-host.ts';
+import type { CallOptions, Observation, StartRequest, StopRequest } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
 import { type LookoutVisionRef, lookoutVisionNaming } from './schema.ts';
 import { lookoutVisionStatusReader } from './statuses.ts';
@@ -52,75 +43,70 @@ const support = kit.hostSupport<LookoutVisionRef>({
 });
 
 /** Lookout for Vision behind the `ModelHost` interface. */
-export class LookoutVisionModelHost implements ModelHost {
+export class LookoutVisionModelHost extends kit.SdkModelHost<LookoutVisionRef> {
   readonly provider = 'lookoutvision' as const;
   readonly supportsClientToken = true;
 
   /** @param client - built once per process by `createLookoutVisionClient`, shared across calls */
-  constructor(private readonly client: LookoutVisionClient) {}
-
-  /** Observes one model with DescribeModel, which, unlike ListModels, reports the inference units. */
-  observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
-    const target = support.target(ref);
-    return support.observing(ref, `DescribeModel ${support.keyOf(ref)}`, async () => {
-      const { ModelDescription: model } = await this.client.send(
-        new DescribeModelCommand(modelOf(target)),
-        kit.sendOptions(options),
-      );
-      return support.observation(ref, model ?? {});
+  constructor(private readonly client: LookoutVisionClient) {
+    super(support, {
+      observe: 'DescribeModel',
+      observeBatch: (batch) => `ListModels ${batch[0]?.projectName}`,
+      start: 'StartModel',
+      stop: 'StopModel',
+      starting: 'STARTING_HOSTING',
+      stopping: 'STOPPING_HOSTING',
     });
+  }
+
+  /** DescribeModel, which, unlike ListModels, reports the inference units. */
+  protected async observeOne(target: LookoutVisionRef, options: CallOptions): Promise<Observation> {
+    const { ModelDescription: model } = await this.client.send(
+      new DescribeModelCommand(modelOf(target)),
+      kit.sendOptions(options),
+    );
+    return support.observation(target, model ?? {});
   }
 
   /**
-   * Observes many models with one paginated ListModels per project, which answers for all of a
-   * project's versions at once and keeps the scheduler far under the 5 requests/second quota.
-   * Projects are listed one after another for the same reason.
+   * One paginated ListModels per project, which answers for all of a project's versions at once and
+   * keeps the scheduler far under the 5 requests/second quota.
    */
-  observeMany(
-    refs: readonly ModelRef[],
-    options: CallOptions = {},
-  ): Promise<Map<string, Observation | HostingError>> {
-    return kit.observeInBatches<LookoutVisionRef>(refs, {
-      ...support,
-      batches: (own) => kit.groupedBy(own, (ref) => ref.projectName),
-      observeBatch: async (batch) => {
-        const projectName = batch[0]?.projectName ?? '';
-        const models = await this.#listModels(projectName, options);
-        return (ref) => {
-          const model = findVersion(models, ref.modelVersion);
-          return model
-            ? support.observation(ref, model)
-            : kit.missing(ref, `project ${projectName} has no model version ${ref.modelVersion}`);
-        };
-      },
-      failed: (error, batch, ref) =>
-        support.failedObservation(error, ref, `ListModels ${batch[0]?.projectName}`),
-    });
+  protected batches(refs: readonly LookoutVisionRef[]): LookoutVisionRef[][] {
+    return kit.groupedBy(refs, (ref) => ref.projectName);
+  }
+
+  protected async observeBatch(
+    batch: readonly LookoutVisionRef[],
+    options: CallOptions,
+  ): Promise<(ref: LookoutVisionRef) => Observation> {
+    const projectName = batch[0]?.projectName ?? '';
+    const models = await this.#listModels(projectName, options);
+    return (ref) => {
+      const model = findVersion(models, ref.modelVersion);
+      return model
+        ? support.observation(ref, model)
+        : kit.missing(ref, `project ${projectName} has no model version ${ref.modelVersion}`);
+    };
   }
 
   /** StartModel with the caller's client token, so a retried start is deduplicated by the service. */
-  start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = support.target(ref);
-    return support.changing(`StartModel ${support.keyOf(ref)}`, 'STARTING_HOSTING', () =>
-      this.client.send(
-        new StartModelCommand({
-          ...modelOf(target),
-          ...kit.requestedUnits(request),
-          ClientToken: request.clientToken,
-        }),
-        kit.sendOptions(options),
-      ),
+  protected sendStart(target: LookoutVisionRef, request: StartRequest, options: CallOptions) {
+    return this.client.send(
+      new StartModelCommand({
+        ...modelOf(target),
+        ...kit.requestedUnits(request),
+        ClientToken: request.clientToken,
+      }),
+      kit.sendOptions(options),
     );
   }
 
   /** StopModel with the caller's client token. */
-  stop(ref: ModelRef, request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = support.target(ref);
-    return support.changing(`StopModel ${support.keyOf(ref)}`, 'STOPPING_HOSTING', () =>
-      this.client.send(
-        new StopModelCommand({ ...modelOf(target), ClientToken: request.clientToken }),
-        kit.sendOptions(options),
-      ),
+  protected sendStop(target: LookoutVisionRef, request: StopRequest, options: CallOptions) {
+    return this.client.send(
+      new StopModelCommand({ ...modelOf(target), ClientToken: request.clientToken }),
+      kit.sendOptions(options),
     );
   }
 

@@ -27,11 +27,8 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import {
-  type Accepted,
   type CallOptions,
   HostingError,
-  type ModelHost,
-  type ModelRef,
   type Observation,
   type StartRequest,
   type StopRequest,
@@ -73,72 +70,67 @@ const support = kit.hostSupport<RekognitionRef>({
 });
 
 /** Rekognition Custom Labels behind the `ModelHost` interface. */
-export class RekognitionModelHost implements ModelHost {
+export class RekognitionModelHost extends kit.SdkModelHost<RekognitionRef> {
   readonly provider = 'rekognition' as const;
   readonly supportsClientToken = false;
   /** Version ARNs by ref key, learnt from every describe answer. */
   readonly #versionArns = new Map<string, string>();
 
   /** @param client - built once per process by `createRekognitionClient`, shared across calls */
-  constructor(private readonly client: RekognitionClient) {}
-
-  /** Observes one version with a DescribeProjectVersions filtered to its name. */
-  observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
-    const target = support.target(ref);
-    return support.observing(ref, `DescribeProjectVersions ${support.keyOf(ref)}`, async () => {
-      const found = (await this.#describe(target.projectArn, [target.versionName], options)).get(
-        target.versionName,
-      );
-      return found ? support.observation(ref, found) : kit.missing(ref, notFoundMessage(target));
+  constructor(private readonly client: RekognitionClient) {
+    super(support, {
+      observe: 'DescribeProjectVersions',
+      observeBatch: (batch) => `DescribeProjectVersions ${batch[0]?.projectArn}`,
+      start: 'StartProjectVersion',
+      stop: 'StopProjectVersion',
+      starting: 'STARTING',
+      stopping: 'STOPPING',
     });
+  }
+
+  /** A DescribeProjectVersions filtered to the version's name. */
+  protected async observeOne(target: RekognitionRef, options: CallOptions): Promise<Observation> {
+    const found = (await this.#describe(target.projectArn, [target.versionName], options)).get(
+      target.versionName,
+    );
+    return found ? support.observation(target, found) : kit.missing(target, notFoundMessage(target));
   }
 
   /**
-   * Observes many versions with one DescribeProjectVersions per project and up to ten version names
-   * (the API's limit), one call after another to stay far under the 5 requests/second quota. A failed
-   * call is the result of the refs it asked about.
+   * One DescribeProjectVersions per project and up to ten version names (the API's limit), which
+   * keeps the scheduler far under the 5 requests/second quota.
    */
-  observeMany(
-    refs: readonly ModelRef[],
-    options: CallOptions = {},
-  ): Promise<Map<string, Observation | HostingError>> {
-    return kit.observeInBatches<RekognitionRef>(refs, {
-      ...support,
-      batches: (own) => kit.groupedBy(own, (ref) => ref.projectArn).flatMap(namePages),
-      observeBatch: async (batch) => {
-        const projectArn = batch[0]?.projectArn ?? '';
-        const names = [...new Set(batch.map((ref) => ref.versionName))];
-        const found = await this.#describe(projectArn, names, options);
-        return (ref) => {
-          const version = found.get(ref.versionName);
-          return version ? support.observation(ref, version) : kit.missing(ref, notFoundMessage(ref));
-        };
-      },
-      failed: (error, batch, ref) =>
-        support.failedObservation(error, ref, `DescribeProjectVersions ${batch[0]?.projectArn}`),
-    });
+  protected batches(refs: readonly RekognitionRef[]): RekognitionRef[][] {
+    return kit.groupedBy(refs, (ref) => ref.projectArn).flatMap(namePages);
+  }
+
+  protected async observeBatch(
+    batch: readonly RekognitionRef[],
+    options: CallOptions,
+  ): Promise<(ref: RekognitionRef) => Observation> {
+    const projectArn = batch[0]?.projectArn ?? '';
+    const names = [...new Set(batch.map((ref) => ref.versionName))];
+    const found = await this.#describe(projectArn, names, options);
+    return (ref) => {
+      const version = found.get(ref.versionName);
+      return version ? support.observation(ref, version) : kit.missing(ref, notFoundMessage(ref));
+    };
   }
 
   /** StartProjectVersion; the client token is ignored, the API has none. */
-  start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = support.target(ref);
-    return support.changing(`StartProjectVersion ${support.keyOf(ref)}`, 'STARTING', () =>
-      this.#onVersion(target, options, (arn) =>
-        this.client.send(
-          new StartProjectVersionCommand({ ProjectVersionArn: arn, ...kit.requestedUnits(request) }),
-          kit.sendOptions(options),
-        ),
+  protected sendStart(target: RekognitionRef, request: StartRequest, options: CallOptions) {
+    return this.#onVersion(target, options, (arn) =>
+      this.client.send(
+        new StartProjectVersionCommand({ ProjectVersionArn: arn, ...kit.requestedUnits(request) }),
+        kit.sendOptions(options),
       ),
     );
   }
 
   /** StopProjectVersion; the client token is ignored, the API has none. */
-  stop(ref: ModelRef, _request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = support.target(ref);
-    return support.changing(`StopProjectVersion ${support.keyOf(ref)}`, 'STOPPING', () =>
-      this.#onVersion(target, options, (arn) =>
-        this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), kit.sendOptions(options)),
-      ),
+  protected sendStop(target: RekognitionRef, _request: StopRequest, options: CallOptions) {
+    return this.#onVersion(target, options, (arn) =>
+      this.client.send(new StopProjectVersionCommand({ ProjectVersionArn: arn }), kit.sendOptions(options)),
     );
   }
 
