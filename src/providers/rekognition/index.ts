@@ -3,18 +3,12 @@ import type { ProviderDefinition } from '../provider.ts';
 import { createRekognitionClient } from './client.ts';
 import { RekognitionModelHost } from './host.ts';
 import { rekognitionIamGrants } from './iam.ts';
-import {
-  type RekognitionModel,
-  type RekognitionRef,
-  rekognitionModelKind,
-  rekognitionNaming,
-} from './schema.ts';
+import { type RekognitionModel, type RekognitionRef, rekognitionNaming } from './schema.ts';
 import { rekognitionStatuses } from './statuses.ts';
 
 /** Amazon Rekognition Custom Labels: versions named by project ARN and version name, no client token. */
 export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, RekognitionModel> = {
   ...rekognitionNaming,
-  modelKind: rekognitionModelKind,
   createClient: createRekognitionClient,
   createHost: (client) => new RekognitionModelHost(client),
   statuses: rekognitionStatuses,

@@ -1,14 +1,6 @@
 import { z } from 'zod';
-import { type ModelKind, modelSchemaOf, show } from '../../schedule/config.ts';
-import { type ProjectVersionRef, projectVersionNaming } from '../kit/refs.ts';
-
-/** Rekognition Custom Labels names a version by its project ARN and version name, never floating. */
-export const rekognitionNaming = projectVersionNaming({
-  provider: 'rekognition',
-  title: 'Rekognition Custom Labels',
-  project: 'projectArn',
-  version: 'versionName',
-});
+import { show } from '../../schedule/config.ts';
+import { type ModelOfNaming, type ProjectVersionRef, projectVersionNaming } from '../kit/refs.ts';
 
 /**
  * Where a Rekognition Custom Labels version lives: its project ARN and version name. The version's
@@ -26,26 +18,23 @@ export const REKOGNITION_PROJECT_ARN =
 /** A Rekognition Custom Labels version name, as the service allows it. */
 export const REKOGNITION_VERSION_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 
-/** The fields a Rekognition entry of shifts.yml adds to the common ones. */
-export const rekognitionFields = {
-  projectArn: z.string().regex(REKOGNITION_PROJECT_ARN, {
-    error: (issue) =>
-      `${show(issue.input)} is not a Rekognition project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/ID, NAME of 1–255 letters, digits, "-", "_" and ".")`,
-  }),
-  versionName: z.string().regex(REKOGNITION_VERSION_NAME, {
-    error: (issue) =>
-      `${show(issue.input)} is not a Rekognition version name (1–255 letters, digits, "-", "_" and ".")`,
-  }),
-};
-
-/** Rekognition entries of shifts.yml. */
-export const rekognitionModelKind = {
-  provider: 'rekognition' as const,
-  fields: rekognitionFields,
-  physicalModel: rekognitionNaming.physicalModel,
-} satisfies ModelKind;
+/** Rekognition Custom Labels names a version by its project ARN and version name, never floating. */
+export const rekognitionNaming = projectVersionNaming({
+  provider: 'rekognition',
+  title: 'Rekognition Custom Labels',
+  project: 'projectArn',
+  version: 'versionName',
+  fields: {
+    projectArn: z.string().regex(REKOGNITION_PROJECT_ARN, {
+      error: (issue) =>
+        `${show(issue.input)} is not a Rekognition project ARN (arn:aws:rekognition:REGION:ACCOUNT:project/NAME/ID, NAME of 1–255 letters, digits, "-", "_" and ".")`,
+    }),
+    versionName: z.string().regex(REKOGNITION_VERSION_NAME, {
+      error: (issue) =>
+        `${show(issue.input)} is not a Rekognition version name (1–255 letters, digits, "-", "_" and ".")`,
+    }),
+  },
+});
 
 /** A model hosted by Amazon Rekognition Custom Labels, as validated. */
-export const rekognitionModelSchema = modelSchemaOf(rekognitionModelKind);
-
-export type RekognitionModel = z.infer<typeof rekognitionModelSchema>;
+export type RekognitionModel = ModelOfNaming<typeof rekognitionNaming>;

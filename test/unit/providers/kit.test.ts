@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { HostingError, type ModelRef, type Observation } from '../../../src/hosting/model-host.ts';
 import { hostSupport, pages, requestedUnits } from '../../../src/providers/kit/host-support.ts';
 import { hostingErrorTranslator } from '../../../src/providers/kit/hosting-errors.ts';
@@ -207,6 +208,7 @@ describe('projectVersionNaming', () => {
     project: 'bucket',
     version: 'release',
     floating: (release) => release === 'newest',
+    fields: { bucket: z.string(), release: z.string() },
   });
 
   it('builds, recognises and keys refs of its two fields', () => {
@@ -219,14 +221,15 @@ describe('projectVersionNaming', () => {
     expect(naming.refKey(ref)).toBe('zenith:b/r1');
   });
 
-  it('reads the physical model of a raw entry once both fields are strings', () => {
-    expect(naming.physicalModel({ bucket: 'b', release: 'newest' })).toEqual({
+  it('is a kind of model with its fields, whose physical model it reads once both fields are strings', () => {
+    expect(naming.modelKind).toMatchObject({ provider: 'zenith', fields: { bucket: expect.anything() } });
+    expect(naming.modelKind.physicalModel({ bucket: 'b', release: 'newest' })).toEqual({
       project: 'b',
       version: 'newest',
       field: 'release',
       floating: true,
     });
-    expect(naming.physicalModel({ bucket: 'b', release: 'r1' })).toMatchObject({ floating: false });
-    expect(naming.physicalModel({ bucket: 'b', release: 3 })).toBeUndefined();
+    expect(naming.modelKind.physicalModel({ bucket: 'b', release: 'r1' })).toMatchObject({ floating: false });
+    expect(naming.modelKind.physicalModel({ bucket: 'b', release: 3 })).toBeUndefined();
   });
 });
