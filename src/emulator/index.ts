@@ -28,6 +28,11 @@ export {
   type Phase,
 } from './kernel.ts';
 export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
+export {
+  type ProviderEmulator,
+  type ProviderEmulatorParts,
+  providerEmulator,
+} from './provider-emulator.ts';
 export { ApiQuota, type PerApi, TokenBucket } from './quota.ts';
 export { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
 export {

@@ -1,9 +1,12 @@
 /**
- * The Lookout for Vision emulator: its engine on the shared kernel, and a server of its own for a
- * test or a tool that needs only this service. Point the SDK at `url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
+ * The Lookout for Vision emulator: its engine on the shared kernel, a server of its own for a test
+ * or a tool that needs only this service, and its entry in the emulator registry. Point the SDK at
+ * `url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
  */
 import { type EmulatorOptions, frontDoors } from '../../../emulator/front-doors.ts';
+import { type ProviderEmulator, providerEmulator } from '../../../emulator/provider-emulator.ts';
 import type { RunningEmulator } from '../../../emulator/server.ts';
+import { lookoutVision } from '../index.ts';
 import { LookoutVisionEngine, type LookoutVisionEngineOptions, type SeedModel } from './engine.ts';
 
 export * from './engine.ts';
@@ -27,3 +30,16 @@ export const createLookoutVisionEngine = doors.create;
  * process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = emulator.url;
  */
 export const startLookoutVisionEmulator = doors.start;
+
+/** Lookout for Vision in the emulator registry: models seeded TRAINED, by project and version. */
+export const lookoutVisionEmulator: ProviderEmulator<LookoutVisionEngine> = providerEmulator({
+  endpointVariable: 'AWS_ENDPOINT_URL_LOOKOUTVISION',
+  readyStatus: 'TRAINED',
+  createEngine: (options) => new LookoutVisionEngine(options),
+  isRef: lookoutVision.isRef,
+  seedOf: (ref) => ({
+    projectName: ref.projectName,
+    // "latest" needs a real version behind it.
+    modelVersion: ref.modelVersion === 'latest' ? '1' : ref.modelVersion,
+  }),
+});

@@ -1,10 +1,18 @@
 /**
- * The Rekognition Custom Labels emulator: its engine on the shared kernel, and a server of its own
- * for a test or a tool that needs only this service. Point the SDK at `url` via `AWS_ENDPOINT_URL_REKOGNITION`.
+ * The Rekognition Custom Labels emulator: its engine on the shared kernel, a server of its own for a
+ * test or a tool that needs only this service, and its entry in the emulator registry. Point the
+ * SDK at `url` via `AWS_ENDPOINT_URL_REKOGNITION`.
  */
 import { type EmulatorOptions, frontDoors } from '../../../emulator/front-doors.ts';
+import { type ProviderEmulator, providerEmulator } from '../../../emulator/provider-emulator.ts';
 import type { RunningEmulator } from '../../../emulator/server.ts';
-import { RekognitionEngine, type RekognitionEngineOptions, type SeedProjectVersion } from './engine.ts';
+import { rekognition } from '../index.ts';
+import {
+  projectNameOfArn,
+  RekognitionEngine,
+  type RekognitionEngineOptions,
+  type SeedProjectVersion,
+} from './engine.ts';
 
 export * from './engine.ts';
 export type { RekognitionErrorType } from './wire.ts';
@@ -27,3 +35,17 @@ export const createRekognitionEngine = doors.create;
  * process.env.AWS_ENDPOINT_URL_REKOGNITION = emulator.url;
  */
 export const startRekognitionEmulator = doors.start;
+
+/** Rekognition Custom Labels in the emulator registry: versions seeded TRAINING_COMPLETED. */
+export const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = providerEmulator({
+  endpointVariable: 'AWS_ENDPOINT_URL_REKOGNITION',
+  readyStatus: 'TRAINING_COMPLETED',
+  createEngine: (options) => new RekognitionEngine(options),
+  isRef: rekognition.isRef,
+  seedOf: (ref) => {
+    const projectName = projectNameOfArn(ref.projectArn);
+    if (projectName === undefined) throw new RangeError(`the emulator cannot hold project ${ref.projectArn}`);
+    // Under the exact project ARN the file names, so the scheduler's calls find it.
+    return { projectName, projectArn: ref.projectArn, versionName: ref.versionName };
+  },
+});
