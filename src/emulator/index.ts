@@ -7,7 +7,6 @@ export { defined, done, handleAdmin, latenciesSchema, latencySchema } from './ad
 export { type Clock, isVirtualClock, SystemClock, VirtualClock } from './clock.ts';
 export type { AdminResponse, EmulatorEngine } from './engine.ts';
 export type { InjectedError, RandomFaults, RequestScope } from './faults.ts';
-export { type EmulatorOptions, type FrontDoors, frontDoors } from './front-doors.ts';
 export {
   addressName,
   type EngineTypes,
@@ -29,6 +28,7 @@ export {
 } from './kernel.ts';
 export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
 export {
+  type EmulatorOptions,
   type ProviderEmulator,
   type ProviderEmulatorParts,
   providerEmulator,

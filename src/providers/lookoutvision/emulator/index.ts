@@ -3,8 +3,7 @@
  * or a tool that needs only this service, and its entry in the emulator registry. Point the SDK at
  * `url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
  */
-import { type EmulatorOptions, frontDoors } from '../../../emulator/front-doors.ts';
-import { type ProviderEmulator, providerEmulator } from '../../../emulator/provider-emulator.ts';
+import { type EmulatorOptions, providerEmulator } from '../../../emulator/provider-emulator.ts';
 import type { RunningEmulator } from '../../../emulator/server.ts';
 import { lookoutVision } from '../index.ts';
 import { LookoutVisionEngine, type LookoutVisionEngineOptions, type SeedModel } from './engine.ts';
@@ -17,10 +16,21 @@ export type LookoutVisionEmulatorOptions = EmulatorOptions<LookoutVisionEngineOp
 /** A Lookout for Vision emulator accepting requests. */
 export type RunningLookoutVisionEmulator = RunningEmulator<LookoutVisionEngine>;
 
-const doors = frontDoors((options: LookoutVisionEngineOptions) => new LookoutVisionEngine(options));
+/** Lookout for Vision in the emulator registry: models seeded TRAINED, by project and version. */
+export const lookoutVisionEmulator = providerEmulator({
+  endpointVariable: 'AWS_ENDPOINT_URL_LOOKOUTVISION',
+  readyStatus: 'TRAINED',
+  construct: (options: LookoutVisionEngineOptions) => new LookoutVisionEngine(options),
+  isRef: lookoutVision.isRef,
+  seedOf: (ref) => ({
+    projectName: ref.projectName,
+    // "latest" needs a real version behind it.
+    modelVersion: ref.modelVersion === 'latest' ? '1' : ref.modelVersion,
+  }),
+});
 
 /** A Lookout for Vision engine holding `options.models`, on `options.clock` (default: the system clock). */
-export const createLookoutVisionEngine = doors.create;
+export const createLookoutVisionEngine = lookoutVisionEmulator.createEngine;
 
 /**
  * Starts a Lookout for Vision emulator on 127.0.0.1 and resolves once it accepts requests.
@@ -29,17 +39,4 @@ export const createLookoutVisionEngine = doors.create;
  * const emulator = await startLookoutVisionEmulator({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
  * process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = emulator.url;
  */
-export const startLookoutVisionEmulator = doors.start;
-
-/** Lookout for Vision in the emulator registry: models seeded TRAINED, by project and version. */
-export const lookoutVisionEmulator: ProviderEmulator<LookoutVisionEngine> = providerEmulator({
-  endpointVariable: 'AWS_ENDPOINT_URL_LOOKOUTVISION',
-  readyStatus: 'TRAINED',
-  createEngine: (options) => new LookoutVisionEngine(options),
-  isRef: lookoutVision.isRef,
-  seedOf: (ref) => ({
-    projectName: ref.projectName,
-    // "latest" needs a real version behind it.
-    modelVersion: ref.modelVersion === 'latest' ? '1' : ref.modelVersion,
-  }),
-});
+export const startLookoutVisionEmulator = lookoutVisionEmulator.start;

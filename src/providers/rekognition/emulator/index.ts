@@ -3,8 +3,7 @@
  * test or a tool that needs only this service, and its entry in the emulator registry. Point the
  * SDK at `url` via `AWS_ENDPOINT_URL_REKOGNITION`.
  */
-import { type EmulatorOptions, frontDoors } from '../../../emulator/front-doors.ts';
-import { type ProviderEmulator, providerEmulator } from '../../../emulator/provider-emulator.ts';
+import { type EmulatorOptions, providerEmulator } from '../../../emulator/provider-emulator.ts';
 import type { RunningEmulator } from '../../../emulator/server.ts';
 import { rekognition } from '../index.ts';
 import {
@@ -22,25 +21,11 @@ export type RekognitionEmulatorOptions = EmulatorOptions<RekognitionEngineOption
 /** A Rekognition emulator accepting requests. */
 export type RunningRekognitionEmulator = RunningEmulator<RekognitionEngine>;
 
-const doors = frontDoors((options: RekognitionEngineOptions) => new RekognitionEngine(options));
-
-/** A Rekognition engine holding `options.models`, on `options.clock` (default: the system clock). */
-export const createRekognitionEngine = doors.create;
-
-/**
- * Starts a Rekognition Custom Labels emulator on 127.0.0.1 and resolves once it accepts requests.
- *
- * @example
- * const emulator = await startRekognitionEmulator({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
- * process.env.AWS_ENDPOINT_URL_REKOGNITION = emulator.url;
- */
-export const startRekognitionEmulator = doors.start;
-
 /** Rekognition Custom Labels in the emulator registry: versions seeded TRAINING_COMPLETED. */
-export const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = providerEmulator({
+export const rekognitionEmulator = providerEmulator({
   endpointVariable: 'AWS_ENDPOINT_URL_REKOGNITION',
   readyStatus: 'TRAINING_COMPLETED',
-  createEngine: (options) => new RekognitionEngine(options),
+  construct: (options: RekognitionEngineOptions) => new RekognitionEngine(options),
   isRef: rekognition.isRef,
   seedOf: (ref) => {
     const projectName = projectNameOfArn(ref.projectArn);
@@ -49,3 +34,15 @@ export const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = provider
     return { projectName, projectArn: ref.projectArn, versionName: ref.versionName };
   },
 });
+
+/** A Rekognition engine holding `options.models`, on `options.clock` (default: the system clock). */
+export const createRekognitionEngine = rekognitionEmulator.createEngine;
+
+/**
+ * Starts a Rekognition Custom Labels emulator on 127.0.0.1 and resolves once it accepts requests.
+ *
+ * @example
+ * const emulator = await startRekognitionEmulator({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
+ * process.env.AWS_ENDPOINT_URL_REKOGNITION = emulator.url;
+ */
+export const startRekognitionEmulator = rekognitionEmulator.start;
