@@ -25,6 +25,8 @@ export {
   type KernelOptions,
   type Latencies,
   type Phase,
+  seededUnits,
+  wireUnits,
 } from './kernel.ts';
 export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
 export {

@@ -376,6 +376,27 @@ export class EmulatorKernel<
   }
 }
 
+/**
+ * The `MinInferenceUnits` and `MaxInferenceUnits` of a model's last start, as both services' describe
+ * answers carry them, where the service shows units (`show`).
+ */
+export const wireUnits = (
+  units: Units | undefined,
+  show: boolean,
+): { readonly MinInferenceUnits?: number; readonly MaxInferenceUnits?: number } =>
+  show && units
+    ? { MinInferenceUnits: units.min, ...(units.max === undefined ? {} : { MaxInferenceUnits: units.max }) }
+    : {};
+
+/** The units a model seeded in a status that holds them is billed for: at least one. */
+export const seededUnits = (spec: {
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+}): Units => ({
+  min: spec.minInferenceUnits ?? 1,
+  ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
+});
+
 /** What every engine's snapshot of a model says about its hosting. */
 export interface HostingSnapshot<Status extends string> {
   readonly status: Status;

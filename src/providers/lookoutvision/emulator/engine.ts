@@ -12,8 +12,9 @@ import {
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
+  seededUnits,
+  wireUnits,
 } from '../../../emulator/kernel.ts';
-import type { Units } from '../../../emulator/ledger.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel, seedModelBody } from './routes.ts';
 import {
@@ -271,11 +272,9 @@ export class LookoutVisionEngine extends HostingEngine<{
   }
 
   #describe(model: ModelRecord): Record<string, unknown> {
-    const showUnits = showsUnits(model);
     return {
       ...this.#metadata(model),
-      ...(showUnits && model.units ? { MinInferenceUnits: model.units.min } : {}),
-      ...(showUnits && model.units?.max !== undefined ? { MaxInferenceUnits: model.units.max } : {}),
+      ...wireUnits(model.units, showsUnits(model)),
       OutputConfig: { S3Location: { Bucket: 'lookoutvision-emulator', Prefix: `${model.projectName}/` } },
     };
   }
@@ -375,7 +374,7 @@ export class LookoutVisionEngine extends HostingEngine<{
       latencies: { ...spec.latencies },
       failNextStarts: 0,
     };
-    if (status === 'HOSTED') this.kernel.bill(model, billedOf(model), unitsOf(spec), now);
+    if (status === 'HOSTED') this.kernel.bill(model, billedOf(model), seededUnits(spec), now);
     versions.set(spec.modelVersion, model);
     return this.snapshot(model);
   }
@@ -429,9 +428,4 @@ const billedOf = (model: ModelRecord, clientToken?: string): LookoutVisionBilled
   projectName: model.projectName,
   modelVersion: model.modelVersion,
   ...(clientToken === undefined ? {} : { clientToken }),
-});
-
-const unitsOf = (spec: SeedModel): Units => ({
-  min: spec.minInferenceUnits ?? 1,
-  ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
 });

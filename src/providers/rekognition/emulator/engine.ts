@@ -14,6 +14,8 @@ import {
   hostingSnapshot,
   type KernelOptions,
   type Phase,
+  seededUnits,
+  wireUnits,
 } from '../../../emulator/kernel.ts';
 import { parseUnits } from '../../../emulator/requests.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
@@ -333,17 +335,7 @@ export class RekognitionEngine extends HostingEngine<{
       latencies,
       failNextStarts: 0,
     };
-    if (holdingUnits.has(status)) {
-      this.kernel.bill(
-        version,
-        billedOf(version),
-        {
-          min: spec.minInferenceUnits ?? 1,
-          ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
-        },
-        now,
-      );
-    }
+    if (holdingUnits.has(status)) this.kernel.bill(version, billedOf(version), seededUnits(spec), now);
     project.versions.delete(spec.versionName);
     project.versions.set(spec.versionName, version);
     return this.snapshot(version);
@@ -376,14 +368,12 @@ const showsUnits = (version: VersionRecord): boolean =>
   version.units !== undefined && version.phase.status !== 'TRAINING_COMPLETED';
 
 const describe = (version: VersionRecord): Record<string, unknown> => {
-  const showUnits = showsUnits(version);
   return {
     ProjectVersionArn: version.arn,
     CreationTimestamp: version.createdAt / 1000,
     Status: version.phase.status,
     StatusMessage: messages[version.phase.status],
-    ...(showUnits && version.units ? { MinInferenceUnits: version.units.min } : {}),
-    ...(showUnits && version.units?.max !== undefined ? { MaxInferenceUnits: version.units.max } : {}),
+    ...wireUnits(version.units, showsUnits(version)),
     Feature: 'CUSTOM_LABELS',
   };
 };
