@@ -1,7 +1,8 @@
 /**
  * The Lookout for Vision service on the emulator kernel: projects and model versions, its statuses,
  * its exceptions, client tokens and the REST-JSON answers of its five operations. The kernel
- * supplies the clock, quota, faults, call log, ledger and the hosting state machine.
+ * supplies the clock, quota, faults, call log, ledger and the hosting state machine; the shared
+ * `HostingEngine` the administration every engine offers.
  */
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { RequestScope } from '../../../emulator/faults.ts';
@@ -97,7 +98,7 @@ const messages: Readonly<Record<ModelStatus, string>> = {
   DELETING: 'Model is being deleted.',
 };
 
-/** The Lookout for Vision model: `handle` for AWS requests, the other methods for administration. */
+/** The Lookout for Vision model: `handle` for AWS requests, the other methods (its own and the shared ones) for administration. */
 export class LookoutVisionEngine extends HostingEngine<{
   api: LookoutVisionApiName;
   errorType: LookoutVisionErrorType;

@@ -1,7 +1,8 @@
 /**
  * The Amazon Rekognition Custom Labels service on the emulator kernel: projects and project
  * versions, their statuses, the service's exceptions and the JSON 1.1 answers of its three hosting
- * operations. The kernel supplies the clock, quota, faults, call log, ledger and state machine.
+ * operations. The kernel supplies the clock, quota, faults, call log, ledger and state machine; the
+ * shared `HostingEngine` the administration every engine offers.
  * Unlike Lookout for Vision, the API has no client token: a repeated start is a ResourceInUse error.
  */
 import type { AdminResponse } from '../../../emulator/engine.ts';
@@ -109,7 +110,7 @@ const messages: Readonly<Record<ProjectVersionStatus, string>> = {
   EXPIRED: 'The model version has expired.',
 };
 
-/** The Rekognition Custom Labels service: `handle` for AWS requests, the other methods for administration. */
+/** The Rekognition Custom Labels service: `handle` for AWS requests, the other methods (its own and the shared ones) for administration. */
 export class RekognitionEngine extends HostingEngine<{
   api: RekognitionApiName;
   errorType: RekognitionErrorType;
