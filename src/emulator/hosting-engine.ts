@@ -45,6 +45,8 @@ export interface EngineTypes extends ServiceTypes {
   readonly fields: object;
   /** What creating a model over the admin API or in-process may set. */
   readonly seed: object;
+  /** A request of the service's API, decoded from HTTP. */
+  readonly request: object;
 }
 
 /** What names a service and how it speaks: the constants an engine hands the shared half. */
@@ -89,13 +91,25 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
     this.clock = options.clock;
   }
 
-  abstract serve(request: WireRequest): WireResponse | undefined;
+  /** Answers a request of this engine's wire protocol; undefined for a request to another service. */
+  serve(request: WireRequest): WireResponse | undefined {
+    const decoded = this.decode(request);
+    return decoded === undefined || 'httpStatus' in decoded ? decoded : this.handle(decoded);
+  }
+
+  /** Answers one AWS request and records it in the call log. Never throws for service errors. */
+  abstract handle(request: T['request']): WireResponse;
   abstract adminRoute(route: string, body: unknown): AdminResponse | undefined;
   /** The admin API's body for one model to seed. */
   abstract readonly seedSchema: z.ZodType<object>;
   /** Creates a model (and what it lives in), ready as `spec` says; replaces one at the same address. */
   abstract seedModel(spec: T['seed']): T['snapshot'];
 
+  /**
+   * The API request `request` is, or the protocol's own answer when it is one of this service's
+   * that names no operation; undefined for a request to another service.
+   */
+  protected abstract decode(request: WireRequest): T['request'] | WireResponse | undefined;
   /** Every model the engine holds, in no particular order. */
   protected abstract records(): T['record'][];
   /** The model at `address`, not yet settled; undefined when there is none. */

@@ -108,6 +108,7 @@ export class LookoutVisionEngine extends HostingEngine<{
   billed: LookoutVisionBilled;
   fields: LookoutVisionCallFields;
   seed: SeedModel;
+  request: ApiRequest;
 }> {
   readonly seedSchema = seedModelBody;
   #projects = new Map<string, Map<string, ModelRecord>>();
@@ -119,13 +120,11 @@ export class LookoutVisionEngine extends HostingEngine<{
 
   // ---------------------------------------------------------------- AWS requests
 
-  /** Answers a request of the REST-JSON paths; undefined for a request that is not one. */
-  serve(request: WireRequest): WireResponse | undefined {
-    const decoded = lookoutVisionRequestOf(request);
-    return decoded === undefined ? undefined : this.handle(decoded);
+  /** A request of the REST-JSON paths; undefined for a request that is not one. */
+  protected decode(request: WireRequest): ApiRequest | undefined {
+    return lookoutVisionRequestOf(request);
   }
 
-  /** Answers one AWS request and records it in the call log. Never throws for service errors. */
   handle(request: ApiRequest): WireResponse {
     const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
     const clientToken = 'clientToken' in request ? request.clientToken : undefined;

@@ -120,6 +120,7 @@ export class RekognitionEngine extends HostingEngine<{
   billed: RekognitionBilled;
   fields: RekognitionCallFields;
   seed: SeedProjectVersion;
+  request: RekognitionApiRequest;
 }> {
   readonly seedSchema = seedVersionBody;
   #projects = new Map<string, ProjectRecord>();
@@ -130,13 +131,11 @@ export class RekognitionEngine extends HostingEngine<{
 
   // ---------------------------------------------------------------- AWS requests
 
-  /** Answers a request whose `X-Amz-Target` names RekognitionService; undefined for any other. */
-  serve(request: WireRequest): WireResponse | undefined {
-    const decoded = rekognitionRequestOf(request);
-    return decoded === undefined || 'httpStatus' in decoded ? decoded : this.handle(decoded);
+  /** A request whose `X-Amz-Target` names RekognitionService; undefined for any other. */
+  protected decode(request: WireRequest): RekognitionApiRequest | WireResponse | undefined {
+    return rekognitionRequestOf(request);
   }
 
-  /** Answers one AWS request and records it in the call log. Never throws for service errors. */
   handle(request: RekognitionApiRequest): WireResponse {
     const fields = bodyFields(request.body);
     const projectArn = typeof fields.ProjectArn === 'string' ? fields.ProjectArn : undefined;
