@@ -1,6 +1,7 @@
 /**
- * The administration every engine offers on top of the kernel: listing and finding its models,
- * their latencies, failing their next starts, faults, quota, call log, ledger and reset. An engine
+ * The half every engine shares on top of the kernel: serving a wire request through the engine's
+ * decode and handle, and the administration every engine offers (listing and finding its models,
+ * their latencies, failing their next starts, faults, quota, call log, ledger and reset). An engine
  * extends it and adds only what its service says: how it stores and addresses models, its wire
  * requests, statuses and exceptions.
  */
