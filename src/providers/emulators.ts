@@ -12,6 +12,8 @@ import { lookoutVision } from './lookoutvision/index.ts';
 import { type ProviderId, providerIds, refOfModel } from './registry.ts';
 import { projectNameOfArn, RekognitionEngine } from './rekognition/emulator/engine.ts';
 import { rekognition } from './rekognition/index.ts';
+import { SageMakerEngine } from './sagemaker/emulator/engine.ts';
+import { sageMaker } from './sagemaker/index.ts';
 
 /** Options every engine takes: the kernel's, for any of its operations. */
 export type EngineOptions = KernelOptions<string>;
@@ -68,10 +70,29 @@ const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = {
     }),
 };
 
+const sageMakerEmulator: ProviderEmulator<SageMakerEngine> = {
+  endpointVariable: 'AWS_ENDPOINT_URL_SAGEMAKER',
+  readyStatus: 'ScaledToZero',
+  createEngine: (options) => new SageMakerEngine(options),
+  seed: (engine, refs) =>
+    // Component names are unique in an account: one component per name.
+    once(
+      refs.filter(sageMaker.isRef).map((ref) => ({
+        endpointName: ref.endpointName,
+        inferenceComponentName: ref.inferenceComponentName,
+      })),
+      (address) => `${address.endpointName}/${address.inferenceComponentName}`,
+    ).map(([name, address]) => {
+      engine.seedModel(address);
+      return name;
+    }),
+};
+
 /** Every registered provider's emulator; the type makes a provider without one a compile error. */
 export const emulators: { readonly [Id in ProviderId]: ProviderEmulator } = {
   lookoutvision: lookoutVisionEmulator,
   rekognition: rekognitionEmulator,
+  sagemaker: sageMakerEmulator,
 };
 
 /** The registered providers whose models `config` names, in registry order. */

@@ -54,6 +54,7 @@ const simulateOn = (config: ShiftsConfig, local: LocalScheduler, from: Date, to:
     deps: local.deps,
     emulator: local.emulator,
     ...(local.rekognition ? { rekognition: local.rekognition } : {}),
+    ...(local.sagemaker ? { sagemaker: local.sagemaker } : {}),
     from,
     to,
   });
