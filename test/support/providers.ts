@@ -14,6 +14,8 @@ export interface ProviderFixture {
   readonly name: string;
   /** Whether a start carries the scheduler's client token to the service (idempotent starts). */
   readonly clientTokens: boolean;
+  /** Whether a start takes a maximum of units besides the minimum (SageMaker's copies do not). */
+  readonly takesMaxInferenceUnits: boolean;
   /**
    * The shifts.yml fields, besides `id` and `schedule`, of the model in `slot` (0 or 1): its
    * provider and the reference naming it on the service. Each slot names another physical model.
@@ -96,6 +98,7 @@ export const lookoutVision: ProviderFixture = {
   id: 'lookoutvision',
   name: 'Lookout for Vision',
   clientTokens: true,
+  takesMaxInferenceUnits: true,
   modelFields: (slot) => ({ provider: 'lookoutvision', ...slotOf(lookoutVisionModels, slot) }),
   emulatorOptions: ({ throttleProbability, ...settings }) => ({
     ...settings,
@@ -156,6 +159,7 @@ export const rekognition: ProviderFixture = {
   id: 'rekognition',
   name: 'Rekognition Custom Labels',
   clientTokens: false,
+  takesMaxInferenceUnits: true,
   modelFields: (slot) => {
     const { projectArn, versionName } = slotOf(rekognitionModels, slot);
     return { provider: 'rekognition', projectArn, versionName };
@@ -206,6 +210,7 @@ export const sageMaker: ProviderFixture = {
   id: 'sagemaker',
   name: 'SageMaker inference components',
   clientTokens: false,
+  takesMaxInferenceUnits: false,
   modelFields: (slot) => ({ provider: 'sagemaker', ...slotOf(sageMakerModels, slot) }),
   emulatorOptions: ({ throttleProbability, ...settings }) => ({
     sageMakerOptions: {

@@ -34,7 +34,7 @@ import {
   type StopRequest,
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
-import { isSageMakerRef, type SageMakerRef, sageMakerRefKey } from './schema.ts';
+import { isSageMakerRef, maxCopiesRefused, type SageMakerRef, sageMakerRefKey } from './schema.ts';
 import {
   observedStateOfSageMakerStatus,
   sageMakerComponentStatus,
@@ -43,11 +43,6 @@ import {
 
 /** Statuses a list summary decides alone; any other needs the component's copy counts. */
 const decidedByList: ReadonlySet<string> = new Set(['Failed', 'Deleting', 'Creating']);
-
-/** Why the scheduler does not pass a maximum: the service has none on this call. */
-export const maxCopiesRefused =
-  'a SageMaker inference component takes no maximum of copies when it is scaled; the maximum is ' +
-  "the component's Application Auto Scaling target, which the scheduler does not manage";
 
 /** SageMaker inference components behind the `ModelHost` interface. */
 export class SageMakerModelHost implements ModelHost {

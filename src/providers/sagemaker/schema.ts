@@ -41,12 +41,21 @@ export const sageMakerFields = {
 };
 
 /**
+ * Why a SageMaker model takes no `maxInferenceUnits`: scaling sets one copy count, and the maximum
+ * belongs to the component's Application Auto Scaling target, which the scheduler does not manage.
+ */
+export const maxCopiesRefused =
+  'a SageMaker inference component is scaled to one number of copies (minInferenceUnits); its maximum ' +
+  "is the component's Application Auto Scaling target, which the scheduler does not manage";
+
+/**
  * SageMaker entries of shifts.yml: the inference component is the physical model; a shift's
- * `minInferenceUnits` is its number of model copies.
+ * `minInferenceUnits` is its number of model copies, and its schedule sets no maximum.
  */
 export const sageMakerModelKind = {
   provider: 'sagemaker' as const,
   fields: sageMakerFields,
+  refusesMaxInferenceUnits: maxCopiesRefused,
   physicalModel: (entry) =>
     typeof entry.endpointName === 'string' && typeof entry.inferenceComponentName === 'string'
       ? {
