@@ -73,7 +73,12 @@ const rekognitionEmulator: ProviderEmulator<RekognitionEngine> = {
 const sageMakerEmulator: ProviderEmulator<SageMakerEngine> = {
   endpointVariable: 'AWS_ENDPOINT_URL_SAGEMAKER',
   readyStatus: 'ScaledToZero',
-  createEngine: (options) => new SageMakerEngine(options),
+  // A start latency given is the whole time a start takes, the instances' start from zero included.
+  createEngine: (options) =>
+    new SageMakerEngine({
+      ...(options.startLatency === undefined ? {} : { scaleFromZeroLatency: 0 }),
+      ...options,
+    }),
   seed: (engine, refs) =>
     // Component names are unique in an account: one component per name.
     once(
