@@ -18,7 +18,7 @@ import {
   StopModelCommand,
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
-import { DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
+import { DescribeProjectsCommand, DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
 import {
   DescribeEndpointCommand,
   DescribeInferenceComponentCommand,
@@ -220,6 +220,7 @@ describe('shiftctl emulator with several providers', () => {
       new DescribeModelCommand({ ProjectName: 'circuit-boards', ModelVersion: '3' }),
     );
     const versions = await labels.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
+    const projects = await labels.send(new DescribeProjectsCommand({}));
     const endpoints = await sageMaker.send(new ListEndpointsCommand({}));
     const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: 'vision-endpoint' }));
     const components = await sageMaker.send(
@@ -249,6 +250,10 @@ describe('shiftctl emulator with several providers', () => {
         `AWS_ENDPOINT_URL_SAGEMAKER=${url}`,
       ]),
     );
+    expect(projects.ProjectDescriptions?.map((project) => [project.ProjectArn, project.Status])).toEqual([
+      [projectArn, 'CREATED'],
+    ]);
+    expect(projects.ProjectDescriptions?.[0]?.CreationTimestamp).toEqual(new Date(1711000000000));
     expect(endpoints.Endpoints?.map((summary) => [summary.EndpointName, summary.EndpointStatus])).toEqual([
       ['vision-endpoint', 'InService'],
     ]);

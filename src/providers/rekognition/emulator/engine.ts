@@ -180,7 +180,49 @@ export class RekognitionEngine implements EmulatorEngine {
         return answer(this.#stop(fields, now), 'accepted');
       case 'DescribeProjectVersions':
         return answer(this.#describeVersions(fields, now), 'ok');
+      case 'DescribeProjects':
+        return answer(this.#describeProjects(fields), 'ok');
     }
+  }
+
+  /** The projects, newest first, filtered by `ProjectNames` (at most 10), paginated. */
+  #describeProjects(fields: Record<string, unknown>): Record<string, unknown> {
+    const names = fields.ProjectNames;
+    if (
+      names !== undefined &&
+      (!Array.isArray(names) ||
+        names.length < 1 ||
+        names.length > 10 ||
+        !names.every((name) => typeof name === 'string' && namePattern.test(name)))
+    ) {
+      throw invalidParameter('ProjectNames must hold 1 to 10 project names.');
+    }
+    const pageSize = fields.MaxResults === undefined ? this.#kernel.pageSize : fields.MaxResults;
+    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw invalidParameter('MaxResults must be from 1 to 100.');
+    }
+    const wanted = names === undefined ? undefined : new Set(names as string[]);
+    const all = [...this.#projects.values()]
+      .filter((project) => wanted === undefined || wanted.has(project.name))
+      .reverse();
+    const offset =
+      fields.NextToken === undefined
+        ? 0
+        : decodeNextToken(fields.NextToken, 'projects', () =>
+            rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
+          );
+    const page = all.slice(offset, offset + pageSize);
+    const next = offset + pageSize < all.length ? encodeNextToken('projects', offset + pageSize) : undefined;
+    return {
+      ProjectDescriptions: page.map((project) => ({
+        ProjectArn: project.arn,
+        // The ARN ends in the project's creation instant in milliseconds.
+        CreationTimestamp: Number(/\/(\d+)$/.exec(project.arn)?.[1] ?? 0) / 1000,
+        Status: 'CREATED',
+        Feature: 'CUSTOM_LABELS',
+      })),
+      ...(next === undefined ? {} : { NextToken: next }),
+    };
   }
 
   #start(fields: Record<string, unknown>, now: number): { Status: 'STARTING' } {

@@ -22,13 +22,18 @@ export type ProjectVersionStatus =
   | 'DEPRECATED'
   | 'EXPIRED';
 
-/** The operations the emulator serves. */
-export type RekognitionApiName = 'StartProjectVersion' | 'StopProjectVersion' | 'DescribeProjectVersions';
+/** The operations the emulator serves: the scheduler's, and DescribeProjects for a person looking around. */
+export type RekognitionApiName =
+  | 'StartProjectVersion'
+  | 'StopProjectVersion'
+  | 'DescribeProjectVersions'
+  | 'DescribeProjects';
 
 export const rekognitionApiNames: readonly RekognitionApiName[] = [
   'StartProjectVersion',
   'StopProjectVersion',
   'DescribeProjectVersions',
+  'DescribeProjects',
 ];
 
 /** One project version, addressed by names (the ARNs follow from them and the creation instant). */
