@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import {
   ConflictException,
   DescribeModelCommand,
+  DescribeProjectCommand,
   ListModelsCommand,
+  ListProjectsCommand,
   type LookoutVisionClient,
   ResourceNotFoundException,
   StartModelCommand,
@@ -221,6 +223,8 @@ describe('shiftctl emulator with several providers', () => {
     );
     const versions = await labels.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
     const projects = await labels.send(new DescribeProjectsCommand({}));
+    const lookoutProjects = await lookout.send(new ListProjectsCommand({}));
+    const lookoutProject = await lookout.send(new DescribeProjectCommand({ ProjectName: 'circuit-boards' }));
     const endpoints = await sageMaker.send(new ListEndpointsCommand({}));
     const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: 'vision-endpoint' }));
     const components = await sageMaker.send(
@@ -250,6 +254,12 @@ describe('shiftctl emulator with several providers', () => {
         `AWS_ENDPOINT_URL_SAGEMAKER=${url}`,
       ]),
     );
+    expect(lookoutProjects.Projects?.map((project) => project.ProjectName)).toEqual(['circuit-boards']);
+    expect(lookoutProject.ProjectDescription).toMatchObject({
+      ProjectName: 'circuit-boards',
+      ProjectArn: 'arn:aws:lookoutvision:us-east-1:123456789012:project/circuit-boards',
+      CreationTimestamp: expect.any(Date),
+    });
     expect(projects.ProjectDescriptions?.map((project) => [project.ProjectArn, project.Status])).toEqual([
       [projectArn, 'CREATED'],
     ]);

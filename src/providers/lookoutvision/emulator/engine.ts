@@ -131,6 +131,8 @@ export class LookoutVisionEngine implements EmulatorEngine {
     LookoutVisionCallFields
   >;
   #projects = new Map<string, Map<string, ModelRecord>>();
+  /** When each project was created (seeded), for ListProjects and DescribeProject. */
+  #projectsCreatedAt = new Map<string, number>();
   #tokens = new Map<string, TokenEntry>();
 
   constructor(options: LookoutVisionEngineOptions) {
@@ -151,7 +153,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
     const clientToken = 'clientToken' in request ? request.clientToken : undefined;
     const scope: RequestScope = {
-      projectName: request.projectName,
+      ...(request.projectName === undefined ? {} : { projectName: request.projectName }),
       ...(modelVersion === undefined ? {} : { modelVersion }),
     };
     return this.#kernel.answer(
@@ -176,7 +178,41 @@ export class LookoutVisionEngine implements EmulatorEngine {
         return ok(200, this.#listModels(request, now));
       case 'DetectAnomalies':
         return ok(200, this.#detect(request, now));
+      case 'ListProjects':
+        return ok(200, this.#listProjects(request));
+      case 'DescribeProject':
+        return ok(200, {
+          ProjectDescription: { ...this.#projectMetadata(request.projectName), Datasets: [] },
+        });
     }
+  }
+
+  /** The projects by name, paginated: the read call a person tries first with the AWS CLI. */
+  #listProjects(request: Extract<ApiRequest, { api: 'ListProjects' }>): Record<string, unknown> {
+    const pageSize = request.maxResults === undefined ? this.#kernel.pageSize : Number(request.maxResults);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
+    }
+    const all = [...this.#projects.keys()].sort();
+    const offset = request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, 'projects');
+    const page = all.slice(offset, offset + pageSize);
+    const next = offset + pageSize < all.length ? encodeNextToken('projects', offset + pageSize) : undefined;
+    return {
+      Projects: page.map((name) => this.#projectMetadata(name)),
+      ...(next ? { NextToken: next } : {}),
+    };
+  }
+
+  #projectMetadata(projectName: string): Record<string, unknown> {
+    const createdAt = this.#projectsCreatedAt.get(projectName);
+    if (createdAt === undefined || !this.#projects.has(projectName))
+      throw notFound(projectName, 'PROJECT', `Project ${projectName} does not exist.`);
+    const { region, accountId } = this.#kernel;
+    return {
+      ProjectName: projectName,
+      ProjectArn: `arn:aws:lookoutvision:${region}:${accountId}:project/${projectName}`,
+      CreationTimestamp: createdAt / 1000,
+    };
   }
 
   #startModel(request: Extract<ApiRequest, { api: 'StartModel' }>, now: number): Answer {
@@ -374,6 +410,8 @@ export class LookoutVisionEngine implements EmulatorEngine {
     const now = this.clock.now().getTime();
     const versions = this.#projects.get(spec.projectName) ?? new Map<string, ModelRecord>();
     this.#projects.set(spec.projectName, versions);
+    if (!this.#projectsCreatedAt.has(spec.projectName))
+      this.#projectsCreatedAt.set(spec.projectName, this.clock.now().getTime());
     const status = spec.status ?? 'TRAINED';
     const { region, accountId } = this.#kernel;
     const model: ModelRecord = {
@@ -394,6 +432,8 @@ export class LookoutVisionEngine implements EmulatorEngine {
   /** Creates an empty project, so ListModels answers an empty list rather than ResourceNotFound. */
   seedProject(projectName: string): void {
     if (!this.#projects.has(projectName)) this.#projects.set(projectName, new Map());
+    if (!this.#projectsCreatedAt.has(projectName))
+      this.#projectsCreatedAt.set(projectName, this.clock.now().getTime());
   }
 
   /** Every model, settled at the current instant, sorted by project and version. */
@@ -473,6 +513,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
   /** Forgets models, tokens, faults, the ledger and the call log; restores the options. The clock stays. */
   reset(): void {
     this.#projects.clear();
+    this.#projectsCreatedAt.clear();
     this.#tokens.clear();
     this.#kernel.reset();
   }

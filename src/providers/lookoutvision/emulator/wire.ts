@@ -29,7 +29,9 @@ export type LookoutVisionApiName =
   | 'StopModel'
   | 'DescribeModel'
   | 'ListModels'
-  | 'DetectAnomalies';
+  | 'DetectAnomalies'
+  | 'ListProjects'
+  | 'DescribeProject';
 
 export const lookoutVisionApiNames: readonly LookoutVisionApiName[] = [
   'StartModel',
@@ -37,6 +39,8 @@ export const lookoutVisionApiNames: readonly LookoutVisionApiName[] = [
   'DescribeModel',
   'ListModels',
   'DetectAnomalies',
+  'ListProjects',
+  'DescribeProject',
 ];
 
 /** One model version, addressed the way the service addresses it. */
@@ -68,6 +72,13 @@ export type ApiRequest =
       readonly maxResults?: string;
       readonly nextToken?: string;
     }
+  | {
+      readonly api: 'ListProjects';
+      readonly projectName?: undefined;
+      readonly maxResults?: string;
+      readonly nextToken?: string;
+    }
+  | { readonly api: 'DescribeProject'; readonly projectName: string }
   | {
       readonly api: 'DetectAnomalies';
       readonly projectName: string;
