@@ -1,8 +1,8 @@
 /**
  * The admin API over HTTP: what every engine offers in-process, as JSON under `/__emulator/`, for a
- * demo or a test in another process. The routes every engine shares live here; an engine adds its
- * own (seeding, fail-next-starts) through `adminRoute`. Bodies are validated with zod because they
- * arrive from outside.
+ * demo or a test in another process. The routes every engine shares live here, seeding and
+ * fail-next-starts included; an engine adds its own (projects, system updates) through
+ * `adminRoute`. Bodies are validated with zod because they arrive from outside.
  */
 import { z } from 'zod';
 import { isVirtualClock } from './clock.ts';
@@ -55,8 +55,15 @@ const schemasOf = (engine: EmulatorEngine) => {
       })
       .strict(),
     quota: z.object({ requestsPerSecond: perApi(rate) }).strict(),
+    // One model, or several at once.
+    seed: z.union([engine.seedSchema, z.object({ models: z.array(engine.seedSchema) }).strict()]),
+    // `models/<project>/<version>/fail-next-starts`: one path segment per address key.
+    failRoute: new RegExp(
+      `^POST models/${engine.addressKeys.map(() => '([^/]+)').join('/')}/fail-next-starts$`,
+    ),
   };
 };
+const failNextStartsBody = z.object({ count: z.number().int().min(1).default(1) }).strict();
 
 /** Answers one admin request for `engine`; `path` is what follows the `/__emulator/` prefix. */
 export const handleAdmin = (
@@ -88,9 +95,22 @@ export const handleAdmin = (
 };
 
 const dispatch = (engine: EmulatorEngine, route: string, body: unknown): AdminResponse => {
+  const fail = schemasOf(engine).failRoute.exec(route);
+  if (fail) {
+    const address = Object.fromEntries(
+      engine.addressKeys.map((key, index) => [key, decodeURIComponent(fail[index + 1] ?? '')]),
+    );
+    engine.failNextStarts(address, failNextStartsBody.parse(body).count);
+    return done({ model: engine.model(address) });
+  }
   switch (route) {
     case 'GET models':
       return done({ models: engine.models() });
+    case 'POST models': {
+      const parsed = schemasOf(engine).seed.parse(body);
+      const specs = 'models' in parsed ? (parsed.models as object[]) : [parsed];
+      return done({ models: specs.map((spec) => engine.seedModel(defined(spec))) });
+    }
     case 'POST latencies': {
       const parsed: Record<string, unknown> = schemasOf(engine).latencies.parse(body);
       const isAddress = ([key]: [string, unknown]) => engine.addressKeys.includes(key);

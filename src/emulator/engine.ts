@@ -1,8 +1,9 @@
 /**
  * What the HTTP server and the admin API need of an engine: the requests of its wire protocol, and
- * the administration every engine offers (faults, quota, latencies, call log, ledger, reset) plus
- * the routes of its own (seeding, fail-next-starts, …).
+ * the administration every engine offers (seeding, fail-next-starts, faults, quota, latencies, call
+ * log, ledger, reset) plus the routes of its own (projects, system updates, …).
  */
+import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { InjectedError, RandomFaults } from './faults.ts';
 import type { Latencies } from './kernel.ts';
@@ -35,6 +36,13 @@ export interface EmulatorEngine {
   callLog(): readonly unknown[];
   ledger(): unknown;
   models(): readonly unknown[];
+  /** One model, addressed by a value for each of `addressKeys`; throws a RangeError when there is none. */
+  model(address: object): unknown;
+  /** The body of one model to create over the admin API, as `seedModel` takes it. */
+  readonly seedSchema: z.ZodType<object>;
+  /** Creates a model (and what it lives in), ready as the spec says; answers its snapshot. */
+  seedModel(spec: object): unknown;
+  failNextStarts(address: object, count: number): void;
   reset(): void;
   /** A route of this engine only; undefined when `route` (`METHOD path`) is not one of them. */
   adminRoute(route: string, body: unknown): AdminResponse | undefined;

@@ -8,6 +8,13 @@ export { type Clock, isVirtualClock, SystemClock, VirtualClock } from './clock.t
 export type { AdminResponse, EmulatorEngine } from './engine.ts';
 export type { InjectedError, RandomFaults, RequestScope } from './faults.ts';
 export {
+  addressName,
+  type EngineTypes,
+  HostingEngine,
+  type ServiceDescription,
+  type ServiceTypes,
+} from './hosting-engine.ts';
+export {
   type CallOutcome,
   type CallRecord,
   EmulatorKernel,
@@ -18,8 +25,16 @@ export {
   type KernelOptions,
   type Latencies,
   type Phase,
+  seededUnits,
+  wireUnits,
 } from './kernel.ts';
 export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
+export {
+  type EmulatorOptions,
+  type ProviderEmulator,
+  type ProviderEmulatorParts,
+  providerEmulator,
+} from './provider-emulator.ts';
 export { ApiQuota, type PerApi, TokenBucket } from './quota.ts';
 export { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
 export {
@@ -31,5 +46,5 @@ export {
   serveEngine,
   startEmulatorServer,
 } from './server.ts';
-export { ServiceError, serviceErrors } from './service-error.ts';
+export { ServiceError, type ServiceErrors, serviceErrors } from './service-error.ts';
 export { awsJson11, restJson, type WireProtocol, type WireRequest, type WireResponse } from './wire.ts';

@@ -11,7 +11,8 @@ import { type InjectedError, InjectedErrors, type RandomFaults, type RequestScop
 import { BillingLedger, type LedgerReport, type Units } from './ledger.ts';
 import { ApiQuota, type PerApi, perApi } from './quota.ts';
 import { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
-import { ServiceError } from './service-error.ts';
+import { decodeNextToken, encodeNextToken } from './requests.ts';
+import { ServiceError, type ServiceErrors } from './service-error.ts';
 import type { WireProtocol, WireResponse } from './wire.ts';
 
 const minute = 60_000;
@@ -50,8 +51,32 @@ export interface KernelOptions<Api extends string> {
   readonly retryAfterSeconds?: number;
 }
 
+/** How a list request is paged and what each item of its page shows. */
+export interface ListPage<Item> {
+  /** What the tokens are bound to. */
+  readonly listing: string;
+  readonly token: unknown;
+  readonly pageSize: number;
+  /** The answer's field that holds the page. */
+  readonly field: string;
+  readonly describe: (item: Item) => unknown;
+  readonly invalidToken: () => ServiceError;
+}
+
 /** `accepted`: a start or stop that changed the model; `replayed`: a token replay that changed nothing. */
 export type CallOutcome = 'ok' | 'accepted' | 'replayed' | 'error';
+
+/** What an engine answers a request with, and how the call log counts it. */
+export interface Answer {
+  readonly response: WireResponse;
+  readonly outcome: CallOutcome;
+}
+
+/** A 200 answer with `body`, counted as `outcome`. */
+export const answer = (body: unknown, outcome: CallOutcome): Answer => ({
+  response: { httpStatus: 200, body },
+  outcome,
+});
 
 /** One request on an AWS path, as answered; `Fields` name the model the way its service does. */
 export type CallRecord<Api extends string, Fields extends object = object> = {
@@ -92,6 +117,29 @@ export interface FaultErrors<Api extends string, ErrorType extends string> {
   internal(): ServiceError;
   injected(spec: InjectedError<Api, ErrorType>, scope: RequestScope, retryAfterSeconds: number): ServiceError;
 }
+
+/**
+ * How a service whose exceptions carry only a message answers the kernel's quota and faults: a
+ * throttle is its `ThrottlingException` with the wait, a random fault its `internal` exception, an
+ * injected exception the one named.
+ */
+export const plainFaultErrors = <Api extends string, ErrorType extends string>(
+  errors: ServiceErrors<ErrorType | 'ThrottlingException'>,
+  internal: { readonly type: ErrorType; readonly message: string },
+): FaultErrors<Api, ErrorType | 'ThrottlingException'> => {
+  const throttled = (message: string, retryAfterSeconds: number): ServiceError =>
+    errors('ThrottlingException', message, {}, retryAfterSeconds);
+  return {
+    throttled: (_api, message, retryAfterSeconds) => throttled(message, retryAfterSeconds),
+    internal: () => errors(internal.type, internal.message),
+    injected: (spec, _scope, retryAfterSeconds) => {
+      const message = spec.message ?? `Injected ${spec.error} for ${spec.api}.`;
+      return spec.error === 'ThrottlingException'
+        ? throttled(message, retryAfterSeconds)
+        : errors(spec.error, message);
+    },
+  };
+};
 
 /** A request about to be answered: its API, what it is about, and what the call log keeps of it. */
 export interface KernelCall<Api extends string, Fields extends object> {
@@ -153,10 +201,7 @@ export class EmulatorKernel<
    * then random ones (the order a caller would meet them in), then `act`. A `ServiceError` from
    * any of them is the answer; anything else is a bug and propagates.
    */
-  answer(
-    call: KernelCall<Api, Fields>,
-    act: (now: number) => { readonly response: WireResponse; readonly outcome: CallOutcome },
-  ): WireResponse {
+  answer(call: KernelCall<Api, Fields>, act: (now: number) => Answer): WireResponse {
     const at = this.clock.now();
     let response: WireResponse;
     let outcome: CallOutcome;
@@ -202,6 +247,31 @@ export class EmulatorKernel<
   /** How long `which` takes for a model: its own latency, else the default, drawn from the seed. */
   draw(latencies: Latencies, which: 'start' | 'stop'): number {
     return Math.max(0, drawLatency(latencies[which] ?? this.#defaults[which], this.#latencyRandom));
+  }
+
+  /**
+   * The phase of a model seeded in `status` at `now`: a start or a stop in progress completes after
+   * the model's start or stop latency, like one a request begins; any other status stays.
+   */
+  seededPhase<Status extends string>(
+    status: Status,
+    latencies: Latencies,
+    now: number,
+    starting: { readonly starting: Status; readonly hosted: Status },
+    stopping: { readonly stopping: Status; readonly stopped: Status },
+  ): Phase<Status> {
+    if (status === starting.starting) {
+      return { status, until: now + this.draw(latencies, 'start'), becomes: starting.hosted };
+    }
+    if (status === stopping.stopping) {
+      return {
+        status,
+        until: now + this.draw(latencies, 'stop'),
+        becomes: stopping.stopped,
+        closes: 'stopped',
+      };
+    }
+    return { status };
   }
 
   /**
@@ -279,6 +349,62 @@ export class EmulatorKernel<
     return total;
   }
 
+  /**
+   * Refuses a start of `units` when it and the models holding units at `now` (their status is in
+   * `holding`) would together exceed the inference-unit quota; `refused` is the service's exception.
+   */
+  admitUnits<Status extends string>(
+    models: Iterable<HostedModel<Status>>,
+    holding: ReadonlySet<Status>,
+    units: Units,
+    now: number,
+    refused: (quota: number) => ServiceError,
+  ): void {
+    if (this.unitsInUse(models, holding, now) + units.min > this.inferenceUnitQuota) {
+      throw refused(this.inferenceUnitQuota);
+    }
+  }
+
+  /**
+   * The page size a list request asks for in `maxResults` (the kernel's default when it names none);
+   * `invalid` is the service's exception for one that is not a whole number from 1 to 100.
+   */
+  pageSizeOf(maxResults: unknown, invalid: () => ServiceError): number {
+    const size = maxResults === undefined ? this.pageSize : maxResults;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 100) throw invalid();
+    return size;
+  }
+
+  /**
+   * One page of a list, as AWS list operations answer it: at most `pageSize` of `all` from the
+   * offset `token` names (the start when it is undefined), each described under `field`, with a
+   * `NextToken` while more follow. Tokens are bound to `listing`; `invalidToken` is the service's
+   * exception for one that names no offset of it.
+   */
+  pageOf<Item>(all: readonly Item[], list: ListPage<Item>): Record<string, unknown> {
+    const { listing, token, pageSize } = list;
+    const offset = token === undefined ? 0 : decodeNextToken(token, listing, list.invalidToken);
+    return {
+      [list.field]: all.slice(offset, offset + pageSize).map(list.describe),
+      ...(offset + pageSize < all.length ? { NextToken: encodeNextToken(listing, offset + pageSize) } : {}),
+    };
+  }
+
+  /** One page of a list of models (see `pageOf`), each settled at `now` before it is described. */
+  page<Status extends string, Item extends HostedModel<Status>>(
+    all: readonly Item[],
+    list: ListPage<Item>,
+    now: number,
+  ): Record<string, unknown> {
+    return this.pageOf(all, {
+      ...list,
+      describe: (item: Item) => {
+        this.settle(item, now);
+        return list.describe(item);
+      },
+    });
+  }
+
   // ---------------------------------------------------------------- administration
 
   /** Sets the defaults of every model without latencies of its own. */
@@ -327,6 +453,27 @@ export class EmulatorKernel<
     return { start: this.options.startLatency ?? 10 * minute, stop: this.options.stopLatency ?? 2 * minute };
   }
 }
+
+/**
+ * The `MinInferenceUnits` and `MaxInferenceUnits` of a model's last start, as both services' describe
+ * answers carry them, where the service shows units (`show`).
+ */
+export const wireUnits = (
+  units: Units | undefined,
+  show: boolean,
+): { readonly MinInferenceUnits?: number; readonly MaxInferenceUnits?: number } =>
+  show && units
+    ? { MinInferenceUnits: units.min, ...(units.max === undefined ? {} : { MaxInferenceUnits: units.max }) }
+    : {};
+
+/** The units a model seeded in a status that holds them is billed for: at least one. */
+export const seededUnits = (spec: {
+  readonly minInferenceUnits?: number;
+  readonly maxInferenceUnits?: number;
+}): Units => ({
+  min: spec.minInferenceUnits ?? 1,
+  ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
+});
 
 /** What every engine's snapshot of a model says about its hosting. */
 export interface HostingSnapshot<Status extends string> {

@@ -24,11 +24,22 @@ export class ServiceError extends Error {
   }
 }
 
+/** One service's exceptions: a factory that names only the exception, and every name it knows. */
+export interface ServiceErrors<Type extends string> {
+  (type: Type, message: string, fields?: ServiceErrorFields, retryAfterSeconds?: number): ServiceError;
+  /** Every exception the service answers with, as the admin API lets a test inject them. */
+  readonly types: readonly Type[];
+}
+
 /**
  * A factory of one service's exceptions: the HTTP status of each comes from `httpStatusOf`, so an
  * engine names only the exception.
  */
-export const serviceErrors =
-  <Type extends string>(httpStatusOf: Readonly<Record<Type, number>>) =>
-  (type: Type, message: string, fields?: ServiceErrorFields, retryAfterSeconds?: number): ServiceError =>
-    new ServiceError(type, message, httpStatusOf[type], fields, retryAfterSeconds);
+export const serviceErrors = <Type extends string>(
+  httpStatusOf: Readonly<Record<Type, number>>,
+): ServiceErrors<Type> =>
+  Object.assign(
+    (type: Type, message: string, fields?: ServiceErrorFields, retryAfterSeconds?: number): ServiceError =>
+      new ServiceError(type, message, httpStatusOf[type], fields, retryAfterSeconds),
+    { types: Object.keys(httpStatusOf) as Type[] },
+  );

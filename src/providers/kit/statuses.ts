@@ -28,3 +28,28 @@ export const observedStateOfStatus = <Status extends string>(
   table: StatusTable<Status>,
   status: string | undefined,
 ): ObservedState => meaningOfStatus(table, status)?.state ?? 'missing';
+
+/** A service's statuses as a host reads them off its answers. */
+export interface StatusReader {
+  /** The observed state of a status; one the table does not know is `missing`. */
+  stateOf(status: string | undefined): ObservedState;
+  /** What to tell people about a model in a status, where its state does not say it all. */
+  messageOf(status: string | undefined): string | undefined;
+}
+
+/**
+ * Reads statuses with `table`.
+ *
+ * @param unknown - what to tell people about a status the table does not name; none, and nothing is said
+ */
+export const statusReader = <Status extends string>(
+  table: StatusTable<Status>,
+  unknown?: (status: string) => string,
+): StatusReader => ({
+  stateOf: (status) => observedStateOfStatus(table, status),
+  messageOf: (status) => {
+    if (status === undefined) return undefined;
+    const meaning = meaningOfStatus(table, status);
+    return meaning ? meaning.message : unknown?.(status);
+  },
+});

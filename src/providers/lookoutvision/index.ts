@@ -3,24 +3,12 @@ import type { ProviderDefinition } from '../provider.ts';
 import { createLookoutVisionClient } from './client.ts';
 import { LookoutVisionModelHost } from './host.ts';
 import { lookoutVisionIamGrants } from './iam.ts';
-import {
-  isLookoutVisionRef,
-  type LookoutVisionModel,
-  type LookoutVisionRef,
-  lookoutVisionModelKind,
-  lookoutVisionRefKey,
-  lookoutVisionRefOf,
-} from './schema.ts';
+import { type LookoutVisionModel, type LookoutVisionRef, lookoutVisionNaming } from './schema.ts';
 import { lookoutVisionStatuses } from './statuses.ts';
 
 /** Amazon Lookout for Vision: models named by project and version, started with a client token. */
 export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionClient, LookoutVisionModel> = {
-  id: 'lookoutvision',
-  title: 'Lookout for Vision',
-  modelKind: lookoutVisionModelKind,
-  refOf: lookoutVisionRefOf,
-  isRef: isLookoutVisionRef,
-  refKey: lookoutVisionRefKey,
+  ...lookoutVisionNaming,
   createClient: createLookoutVisionClient,
   createHost: (client) => new LookoutVisionModelHost(client),
   statuses: lookoutVisionStatuses,

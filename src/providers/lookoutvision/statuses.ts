@@ -1,5 +1,4 @@
-import type { ObservedState } from '../../hosting/model-host.ts';
-import { meaningOfStatus, observedStateOfStatus, type StatusTable } from '../kit/statuses.ts';
+import { type StatusTable, statusReader } from '../kit/statuses.ts';
 
 /**
  * What each Lookout for Vision status means to the scheduler. A model that is training, failed
@@ -18,13 +17,11 @@ export const lookoutVisionStatuses: StatusTable = {
   DELETING: { state: 'missing', message: 'the model is being deleted' },
 };
 
+/** Lookout for Vision's statuses as its host reads them; a status the table does not name gets no message. */
+export const lookoutVisionStatusReader = statusReader(lookoutVisionStatuses);
+
 /**
  * Maps a Lookout for Vision model status to the scheduler's observed state. A status this code
  * does not know (one added after the SDK froze) is `missing`: the scheduler must not act on it.
  */
-export const observedStateOfLookoutVisionStatus = (status: string | undefined): ObservedState =>
-  observedStateOfStatus(lookoutVisionStatuses, status);
-
-/** Why a model in `status` cannot be hosted, for the statuses where that needs saying. */
-export const lookoutVisionStatusMessage = (status: string | undefined): string | undefined =>
-  meaningOfStatus(lookoutVisionStatuses, status)?.message;
+export const observedStateOfLookoutVisionStatus = lookoutVisionStatusReader.stateOf;

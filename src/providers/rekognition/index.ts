@@ -3,24 +3,12 @@ import type { ProviderDefinition } from '../provider.ts';
 import { createRekognitionClient } from './client.ts';
 import { RekognitionModelHost } from './host.ts';
 import { rekognitionIamGrants } from './iam.ts';
-import {
-  isRekognitionRef,
-  type RekognitionModel,
-  type RekognitionRef,
-  rekognitionModelKind,
-  rekognitionRefKey,
-  rekognitionRefOf,
-} from './schema.ts';
+import { type RekognitionModel, type RekognitionRef, rekognitionNaming } from './schema.ts';
 import { rekognitionStatuses } from './statuses.ts';
 
 /** Amazon Rekognition Custom Labels: versions named by project ARN and version name, no client token. */
 export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, RekognitionModel> = {
-  id: 'rekognition',
-  title: 'Rekognition Custom Labels',
-  modelKind: rekognitionModelKind,
-  refOf: rekognitionRefOf,
-  isRef: isRekognitionRef,
-  refKey: rekognitionRefKey,
+  ...rekognitionNaming,
   createClient: createRekognitionClient,
   createHost: (client) => new RekognitionModelHost(client),
   statuses: rekognitionStatuses,

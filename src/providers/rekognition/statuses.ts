@@ -1,6 +1,5 @@
 import type { ProjectVersionStatus } from '@aws-sdk/client-rekognition';
-import type { ObservedState } from '../../hosting/model-host.ts';
-import { meaningOfStatus, observedStateOfStatus, type StatusTable } from '../kit/statuses.ts';
+import { type StatusTable, statusReader } from '../kit/statuses.ts';
 
 /**
  * What the scheduler may do with a version in each status of the service model, and what it tells
@@ -37,21 +36,13 @@ export const rekognitionStatuses: StatusTable<ProjectVersionStatus> = {
 };
 
 /**
- * Maps a Rekognition project version status to the scheduler's observed state (see
- * `rekognitionStatuses`). A status this code does not know (one added after this SDK) is `missing`:
- * the scheduler must not act on it.
+ * Rekognition's statuses as its host reads them: a status the table does not name (one added after
+ * this SDK) is `missing`, and people are told the scheduler does not act on it.
  */
-export const observedStateOfRekognitionStatus = (status: string | undefined): ObservedState =>
-  observedStateOfStatus(rekognitionStatuses, status);
+export const rekognitionStatusReader = statusReader(
+  rekognitionStatuses,
+  (status) => `the status ${status} is unknown to the scheduler, which does not act on it`,
+);
 
-/**
- * What to tell people about a version in `status`: why it cannot be started, or that the status is
- * unknown to the scheduler; undefined where the state says it all.
- */
-export const rekognitionStatusMessage = (status: string | undefined): string | undefined => {
-  if (status === undefined) return undefined;
-  const meaning = meaningOfStatus(rekognitionStatuses, status);
-  return meaning
-    ? meaning.message
-    : `the status ${status} is unknown to the scheduler, which does not act on it`;
-};
+/** Maps a Rekognition project version status to the scheduler's observed state (see `rekognitionStatuses`). */
+export const observedStateOfRekognitionStatus = rekognitionStatusReader.stateOf;

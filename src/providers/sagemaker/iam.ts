@@ -1,24 +1,8 @@
-import { type IamGrants, type IamResource, literalResource, perProject } from '../kit/iam.ts';
+import { type IamGrants, type IamResource, literalResource, perProject, stackArn } from '../kit/iam.ts';
 import type { SageMakerModel } from './schema.ts';
 
 /** `arn:PARTITION:sagemaker:REGION:ACCOUNT:<resource>` of the stack's partition, region and account. */
-const sageMakerArn = (resource: string): IamResource => ({
-  key: resource,
-  resource: {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':sagemaker:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        `:${resource}`,
-      ],
-    ],
-  },
-});
+const sageMakerArn = (resource: string): IamResource => stackArn('sagemaker', resource);
 
 /**
  * The SageMaker grants: UpdateInferenceComponentRuntimeConfig and DescribeInferenceComponent on the

@@ -15,7 +15,7 @@ import {
   startLookoutVisionEmulator,
 } from '../../../src/providers/lookoutvision/emulator/index.ts';
 import { LookoutVisionModelHost } from '../../../src/providers/lookoutvision/host.ts';
-import { isLookoutVisionRef } from '../../../src/providers/lookoutvision/schema.ts';
+import { lookoutVisionNaming } from '../../../src/providers/lookoutvision/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
 import type { HostHarness } from './harness.ts';
 
@@ -52,7 +52,7 @@ export const lookoutRef = (projectName: string, modelVersion: string): ModelRef 
 });
 
 const addressOf = (ref: ModelRef) => {
-  if (!isLookoutVisionRef(ref)) throw new Error('not a Lookout for Vision ref');
+  if (!lookoutVisionNaming.isRef(ref)) throw new Error('not a Lookout for Vision ref');
   return { projectName: ref.projectName, modelVersion: ref.modelVersion };
 };
 

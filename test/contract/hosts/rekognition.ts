@@ -17,7 +17,7 @@ import {
   type VersionAddress,
 } from '../../../src/providers/rekognition/emulator/index.ts';
 import { RekognitionModelHost } from '../../../src/providers/rekognition/host.ts';
-import { isRekognitionRef } from '../../../src/providers/rekognition/schema.ts';
+import { rekognitionNaming } from '../../../src/providers/rekognition/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
 import type { HostHarness } from './harness.ts';
 
@@ -54,8 +54,8 @@ export interface RekognitionHarness extends HostHarness {
 export const freshClient = (): RekognitionClient => createRekognitionClient();
 
 export const addressOf = (ref: ModelRef): VersionAddress => {
-  const projectName = isRekognitionRef(ref) ? projectNameOfArn(ref.projectArn) : undefined;
-  if (!isRekognitionRef(ref) || projectName === undefined) throw new Error('not a Rekognition ref');
+  const projectName = rekognitionNaming.isRef(ref) ? projectNameOfArn(ref.projectArn) : undefined;
+  if (!rekognitionNaming.isRef(ref) || projectName === undefined) throw new Error('not a Rekognition ref');
   return { projectName, versionName: ref.versionName };
 };
 

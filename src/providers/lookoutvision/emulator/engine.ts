@@ -1,35 +1,30 @@
 /**
  * The Lookout for Vision service on the emulator kernel: projects and model versions, its statuses,
  * its exceptions, client tokens and the REST-JSON answers of its five operations. The kernel
- * supplies the clock, quota, faults, call log, ledger and the hosting state machine.
+ * supplies the clock, quota, faults, call log, ledger and the hosting state machine; the shared
+ * `HostingEngine` the administration every engine offers.
  */
-import type { AdminResponse, EmulatorEngine } from '../../../emulator/engine.ts';
-import type { InjectedError, RandomFaults, RequestScope } from '../../../emulator/faults.ts';
+import type { AdminResponse } from '../../../emulator/engine.ts';
+import type { RequestScope } from '../../../emulator/faults.ts';
+import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
-  type CallOutcome,
-  type CallRecord,
-  EmulatorKernel,
+  type Answer,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
   type KernelOptions,
-  type Latencies,
+  seededUnits,
+  wireUnits,
 } from '../../../emulator/kernel.ts';
-import type { LedgerReport, LedgerRun, Units } from '../../../emulator/ledger.ts';
-import type { PerApi } from '../../../emulator/quota.ts';
-import { encodeNextToken } from '../../../emulator/requests.ts';
-import { restJson, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
-import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel } from './routes.ts';
+import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
+import { lookoutVisionAdminRoute, lookoutVisionRequestOf, type SeedModel, seedModelBody } from './routes.ts';
 import {
   type ApiRequest,
   conflict,
-  decodeNextToken,
-  faultErrors,
   type LookoutVisionApiName,
   type LookoutVisionErrorType,
-  lookoutVisionApiNames,
   lookoutVisionError,
-  lookoutVisionErrorTypes,
+  lookoutVisionService,
   type ModelAddress,
   type ModelStatus,
   notFound,
@@ -50,13 +45,6 @@ export {
 
 export interface LookoutVisionEngineOptions extends KernelOptions<LookoutVisionApiName> {}
 
-/** A scripted fault of Lookout for Vision, narrowed to a project (and version) if given. */
-export type LookoutVisionInjectedError = InjectedError<
-  LookoutVisionApiName,
-  LookoutVisionErrorType,
-  ModelAddress
->;
-
 /** A model as the emulator sees it right now. */
 export interface ModelSnapshot extends ModelAddress, HostingSnapshot<ModelStatus> {
   readonly modelArn: string;
@@ -74,10 +62,6 @@ export interface LookoutVisionBilled extends ModelAddress {
   readonly clientToken?: string;
 }
 
-export type LookoutVisionCallRecord = CallRecord<LookoutVisionApiName, LookoutVisionCallFields>;
-export type LookoutVisionLedgerRun = LedgerRun<LookoutVisionBilled>;
-export type LookoutVisionLedgerReport = LedgerReport<LookoutVisionBilled>;
-
 interface ModelRecord extends HostedModel<ModelStatus>, ModelAddress {
   readonly arn: string;
   readonly createdAt: number;
@@ -89,8 +73,6 @@ interface TokenEntry {
   readonly at: number;
   readonly response: WireResponse;
 }
-
-type Answer = { readonly response: WireResponse; readonly outcome: CallOutcome };
 
 /** The service keeps a client token active for 8 hours. */
 const tokenLifetimeMs = 8 * 60 * 60 * 1000;
@@ -116,39 +98,35 @@ const messages: Readonly<Record<ModelStatus, string>> = {
   DELETING: 'Model is being deleted.',
 };
 
-/** The Lookout for Vision model: `handle` for AWS requests, the other methods for administration. */
-export class LookoutVisionEngine implements EmulatorEngine {
-  readonly service = 'lookoutvision';
-  readonly protocol = restJson;
-  readonly apiNames = lookoutVisionApiNames;
-  readonly errorTypes = lookoutVisionErrorTypes;
-  readonly addressKeys = ['projectName', 'modelVersion'] as const;
-  readonly clock;
-  readonly #kernel: EmulatorKernel<
-    LookoutVisionApiName,
-    LookoutVisionErrorType,
-    LookoutVisionBilled,
-    LookoutVisionCallFields
-  >;
+/** The Lookout for Vision model: `handle` for AWS requests, the other methods (its own and the shared ones) for administration. */
+export class LookoutVisionEngine extends HostingEngine<{
+  api: LookoutVisionApiName;
+  errorType: LookoutVisionErrorType;
+  address: ModelAddress;
+  record: ModelRecord;
+  snapshot: ModelSnapshot;
+  billed: LookoutVisionBilled;
+  fields: LookoutVisionCallFields;
+  seed: SeedModel;
+  request: ApiRequest;
+}> {
+  readonly seedSchema = seedModelBody;
   #projects = new Map<string, Map<string, ModelRecord>>();
   /** When each project was created (seeded), for ListProjects and DescribeProject. */
   #projectsCreatedAt = new Map<string, number>();
   #tokens = new Map<string, TokenEntry>();
 
   constructor(options: LookoutVisionEngineOptions) {
-    this.#kernel = new EmulatorKernel(options, restJson, faultErrors);
-    this.clock = options.clock;
+    super(options, lookoutVisionService);
   }
 
   // ---------------------------------------------------------------- AWS requests
 
-  /** Answers a request of the REST-JSON paths; undefined for a request that is not one. */
-  serve(request: WireRequest): WireResponse | undefined {
-    const decoded = lookoutVisionRequestOf(request);
-    return decoded === undefined ? undefined : this.handle(decoded);
+  /** A request of the REST-JSON paths; undefined for a request that is not one. */
+  protected decode(request: WireRequest): ApiRequest | undefined {
+    return lookoutVisionRequestOf(request);
   }
 
-  /** Answers one AWS request and records it in the call log. Never throws for service errors. */
   handle(request: ApiRequest): WireResponse {
     const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
     const clientToken = 'clientToken' in request ? request.clientToken : undefined;
@@ -156,7 +134,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
       ...(request.projectName === undefined ? {} : { projectName: request.projectName }),
       ...(modelVersion === undefined ? {} : { modelVersion }),
     };
-    return this.#kernel.answer(
+    return this.kernel.answer(
       {
         api: request.api,
         scope,
@@ -189,25 +167,28 @@ export class LookoutVisionEngine implements EmulatorEngine {
 
   /** The projects by name, paginated: the read call a person tries first with the AWS CLI. */
   #listProjects(request: Extract<ApiRequest, { api: 'ListProjects' }>): Record<string, unknown> {
-    const pageSize = request.maxResults === undefined ? this.#kernel.pageSize : Number(request.maxResults);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
-    }
-    const all = [...this.#projects.keys()].sort();
-    const offset = request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, 'projects');
-    const page = all.slice(offset, offset + pageSize);
-    const next = offset + pageSize < all.length ? encodeNextToken('projects', offset + pageSize) : undefined;
-    return {
-      Projects: page.map((name) => this.#projectMetadata(name)),
-      ...(next ? { NextToken: next } : {}),
-    };
+    return this.kernel.pageOf([...this.#projects.keys()].sort(), {
+      listing: 'projects',
+      token: request.nextToken,
+      pageSize: this.#pageSize(request.maxResults),
+      field: 'Projects',
+      describe: (name) => this.#projectMetadata(name),
+      invalidToken: () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+    });
+  }
+
+  /** The page size a list request's `maxResults` query parameter asks for. */
+  #pageSize(maxResults: string | undefined): number {
+    return this.kernel.pageSizeOf(maxResults === undefined ? undefined : Number(maxResults), () =>
+      lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.'),
+    );
   }
 
   #projectMetadata(projectName: string): Record<string, unknown> {
     const createdAt = this.#projectsCreatedAt.get(projectName);
     if (createdAt === undefined || !this.#projects.has(projectName))
       throw notFound(projectName, 'PROJECT', `Project ${projectName} does not exist.`);
-    const { region, accountId } = this.#kernel;
+    const { region, accountId } = this.kernel;
     return {
       ProjectName: projectName,
       ProjectArn: `arn:aws:lookoutvision:${region}:${accountId}:project/${projectName}`,
@@ -236,9 +217,8 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${model.modelVersion} cannot be started while its status is ${status}.`,
       );
     }
-    const quota = this.#kernel.inferenceUnitQuota;
-    if (this.#kernel.unitsInUse(this.#allModels(), holdingUnits, now) + units.min > quota) {
-      throw lookoutVisionError(
+    this.kernel.admitUnits(this.records(), holdingUnits, units, now, (quota) =>
+      lookoutVisionError(
         'ServiceQuotaExceededException',
         `Starting ${units.min} inference units would exceed the quota of ${quota}.`,
         {
@@ -247,9 +227,9 @@ export class LookoutVisionEngine implements EmulatorEngine {
           ResourceId: model.arn,
           ResourceType: 'MODEL',
         },
-      );
-    }
-    this.#kernel.beginStart(model, billedOf(model, token), units, now, starting);
+      ),
+    );
+    this.kernel.beginStart(model, billedOf(model, token), units, now, starting);
     return this.#accepted('StartModel', token, paramsKey, now, 'STARTING_HOSTING');
   }
 
@@ -268,7 +248,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${model.modelVersion} is not running: its status is ${model.phase.status}.`,
       );
     }
-    this.#kernel.beginStop(model, now, stopping);
+    this.kernel.beginStop(model, now, stopping);
     return this.#accepted('StopModel', token, paramsKey, now, 'STOPPING_HOSTING');
   }
 
@@ -326,16 +306,14 @@ export class LookoutVisionEngine implements EmulatorEngine {
         `Model ${address.modelVersion} of project ${address.projectName} does not exist.`,
       );
     }
-    this.#kernel.settle(model, now);
+    this.kernel.settle(model, now);
     return model;
   }
 
   #describe(model: ModelRecord): Record<string, unknown> {
-    const showUnits = showsUnits(model);
     return {
       ...this.#metadata(model),
-      ...(showUnits && model.units ? { MinInferenceUnits: model.units.min } : {}),
-      ...(showUnits && model.units?.max !== undefined ? { MaxInferenceUnits: model.units.max } : {}),
+      ...wireUnits(model.units, showsUnits(model)),
       OutputConfig: { S3Location: { Bucket: 'lookoutvision-emulator', Prefix: `${model.projectName}/` } },
     };
   }
@@ -356,21 +334,23 @@ export class LookoutVisionEngine implements EmulatorEngine {
     if (!projectPattern.test(request.projectName)) {
       throw lookoutVisionError('ValidationException', `Invalid project name: ${request.projectName}`);
     }
-    const pageSize = request.maxResults === undefined ? this.#kernel.pageSize : Number(request.maxResults);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
-    }
+    const pageSize = this.#pageSize(request.maxResults);
     const versions = this.#projects.get(request.projectName);
     if (!versions)
       throw notFound(request.projectName, 'PROJECT', `Project ${request.projectName} does not exist.`);
     const all = [...versions.values()].sort((a, b) => Number(a.modelVersion) - Number(b.modelVersion));
-    const offset =
-      request.nextToken === undefined ? 0 : decodeNextToken(request.nextToken, request.projectName);
-    const page = all.slice(offset, offset + pageSize);
-    for (const model of page) this.#kernel.settle(model, now);
-    const next =
-      offset + pageSize < all.length ? encodeNextToken(request.projectName, offset + pageSize) : undefined;
-    return { Models: page.map((model) => this.#metadata(model)), ...(next ? { NextToken: next } : {}) };
+    return this.kernel.page(
+      all,
+      {
+        listing: request.projectName,
+        token: request.nextToken,
+        pageSize,
+        field: 'Models',
+        describe: (model) => this.#metadata(model),
+        invalidToken: () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+      },
+      now,
+    );
   }
 
   #detect(request: Extract<ApiRequest, { api: 'DetectAnomalies' }>, now: number): Record<string, unknown> {
@@ -397,8 +377,16 @@ export class LookoutVisionEngine implements EmulatorEngine {
     };
   }
 
-  #allModels(): ModelRecord[] {
+  protected records(): ModelRecord[] {
     return [...this.#projects.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  protected lookup(address: ModelAddress): ModelRecord | undefined {
+    return this.#projects.get(address.projectName)?.get(address.modelVersion);
+  }
+
+  protected override compare(a: ModelRecord, b: ModelRecord): number {
+    return a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion);
   }
 
   // ---------------------------------------------------------------- administration
@@ -413,7 +401,7 @@ export class LookoutVisionEngine implements EmulatorEngine {
     if (!this.#projectsCreatedAt.has(spec.projectName))
       this.#projectsCreatedAt.set(spec.projectName, this.clock.now().getTime());
     const status = spec.status ?? 'TRAINED';
-    const { region, accountId } = this.#kernel;
+    const { region, accountId } = this.kernel;
     const model: ModelRecord = {
       projectName: spec.projectName,
       modelVersion: spec.modelVersion,
@@ -424,9 +412,9 @@ export class LookoutVisionEngine implements EmulatorEngine {
       latencies: { ...spec.latencies },
       failNextStarts: 0,
     };
-    if (status === 'HOSTED') this.#kernel.bill(model, billedOf(model), unitsOf(spec), now);
+    if (status === 'HOSTED') this.kernel.bill(model, billedOf(model), seededUnits(spec), now);
     versions.set(spec.modelVersion, model);
-    return this.#snapshot(model);
+    return this.snapshot(model);
   }
 
   /** Creates an empty project, so ListModels answers an empty list rather than ResourceNotFound. */
@@ -436,58 +424,9 @@ export class LookoutVisionEngine implements EmulatorEngine {
       this.#projectsCreatedAt.set(projectName, this.clock.now().getTime());
   }
 
-  /** Every model, settled at the current instant, sorted by project and version. */
-  models(): ModelSnapshot[] {
-    const now = this.clock.now().getTime();
-    return this.#allModels()
-      .map((model) => {
-        this.#kernel.settle(model, now);
-        return this.#snapshot(model);
-      })
-      .sort(
-        (a, b) =>
-          a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion),
-      );
-  }
-
-  /** One model settled at the current instant; throws when it does not exist. */
-  model(address: ModelAddress): ModelSnapshot {
-    return this.#snapshot(this.#adminFind(address));
-  }
-
-  /** Sets the latencies of one model, or the defaults of every model without its own. */
-  setLatencies(latencies: Latencies, address?: ModelAddress): void {
-    if (address) {
-      const model = this.#adminFind(address);
-      model.latencies = { ...model.latencies, ...latencies };
-    } else {
-      this.#kernel.setDefaultLatencies(latencies);
-    }
-  }
-
-  /** Makes the next `count` accepted starts of a model end in HOSTING_FAILED. */
-  failNextStarts(address: ModelAddress, count = 1): void {
-    this.#adminFind(address).failNextStarts += count;
-  }
-
-  /** Answers the next matching requests with a chosen exception (AccessDenied, ServiceQuotaExceeded, …). */
-  injectError(spec: LookoutVisionInjectedError): void {
-    this.#kernel.injectError(spec);
-  }
-
-  /** Replaces the random faults. */
-  setFaults(faults: RandomFaults<LookoutVisionApiName>): void {
-    this.#kernel.setFaults(faults);
-  }
-
-  /** Replaces the per-API quota; buckets start full. */
-  setQuota(requestsPerSecond: PerApi<LookoutVisionApiName, number>): void {
-    this.#kernel.setQuota(requestsPerSecond);
-  }
-
   /** Puts a HOSTED model into SYSTEM_UPDATING for `durationMs`; it is HOSTED again afterwards. */
   beginSystemUpdate(address: ModelAddress, durationMs: number): ModelSnapshot {
-    const model = this.#adminFind(address);
+    const model = this.adminFind(address);
     if (model.phase.status !== 'HOSTED') {
       throw new RangeError(
         `only a HOSTED model can be updated; ${model.modelVersion} is ${model.phase.status}`,
@@ -495,43 +434,22 @@ export class LookoutVisionEngine implements EmulatorEngine {
     }
     const now = this.clock.now().getTime();
     model.phase = { status: 'SYSTEM_UPDATING', until: now + durationMs, becomes: 'HOSTED' };
-    return this.#snapshot(model);
+    return this.snapshot(model);
   }
 
-  /** Every AWS request answered so far, oldest first. */
-  callLog(): readonly LookoutVisionCallRecord[] {
-    return this.#kernel.callLog();
-  }
-
-  /** The billing ledger at the current instant. */
-  ledger(): LookoutVisionLedgerReport {
-    // Settling first closes runs whose stop completed or whose start failed before now.
-    this.models();
-    return this.#kernel.ledger((run) => `${run.projectName}/${run.modelVersion}`);
-  }
-
-  /** Forgets models, tokens, faults, the ledger and the call log; restores the options. The clock stays. */
-  reset(): void {
+  /** Forgets models and client tokens; the kernel forgets faults, the ledger and the call log. */
+  protected forget(): void {
     this.#projects.clear();
     this.#projectsCreatedAt.clear();
     this.#tokens.clear();
-    this.#kernel.reset();
   }
 
-  /** Seeding, projects, fail-next-starts and system updates over the admin API. */
-  adminRoute(route: string, body: unknown): AdminResponse | undefined {
+  /** Projects and system updates over the admin API. */
+  override adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return lookoutVisionAdminRoute(this, route, body);
   }
 
-  #adminFind(address: ModelAddress): ModelRecord {
-    const model = this.#projects.get(address.projectName)?.get(address.modelVersion);
-    if (!model)
-      throw new RangeError(`no model ${address.projectName}/${address.modelVersion} in the emulator`);
-    this.#kernel.settle(model, this.clock.now().getTime());
-    return model;
-  }
-
-  #snapshot(model: ModelRecord): ModelSnapshot {
+  protected snapshot(model: ModelRecord): ModelSnapshot {
     return {
       projectName: model.projectName,
       modelVersion: model.modelVersion,
@@ -551,9 +469,4 @@ const billedOf = (model: ModelRecord, clientToken?: string): LookoutVisionBilled
   projectName: model.projectName,
   modelVersion: model.modelVersion,
   ...(clientToken === undefined ? {} : { clientToken }),
-});
-
-const unitsOf = (spec: SeedModel): Units => ({
-  min: spec.minInferenceUnits ?? 1,
-  ...(spec.maxInferenceUnits === undefined ? {} : { max: spec.maxInferenceUnits }),
 });

@@ -1,34 +1,36 @@
 /**
- * The Lookout for Vision emulator: its engine on the shared kernel, and a server of its own for a
- * test or a tool that needs only this service. Point the SDK at `url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
+ * The Lookout for Vision emulator: its engine on the shared kernel, a server of its own for a test
+ * or a tool that needs only this service, and its entry in the emulator registry. Point the SDK at
+ * `url` via `AWS_ENDPOINT_URL_LOOKOUTVISION`.
  */
-import { type Clock, SystemClock } from '../../../emulator/clock.ts';
-import { type EmulatorServerOptions, type RunningEmulator, serveEngine } from '../../../emulator/server.ts';
+import { type EmulatorOptions, providerEmulator } from '../../../emulator/provider-emulator.ts';
+import type { RunningEmulator } from '../../../emulator/server.ts';
+import { lookoutVision } from '../index.ts';
 import { LookoutVisionEngine, type LookoutVisionEngineOptions, type SeedModel } from './engine.ts';
 
 export * from './engine.ts';
-export { type LookoutVisionErrorType, lookoutVisionErrorTypes } from './wire.ts';
+export type { LookoutVisionErrorType } from './wire.ts';
 
-export interface LookoutVisionEmulatorOptions
-  extends Omit<LookoutVisionEngineOptions, 'clock'>,
-    Omit<EmulatorServerOptions, 'engines'> {
-  /** Default: the system clock. Pass a `VirtualClock` to drive time from a test or the simulator. */
-  readonly clock?: Clock;
-  /** Models to create before the first request. */
-  readonly models?: readonly SeedModel[];
-}
+export type LookoutVisionEmulatorOptions = EmulatorOptions<LookoutVisionEngineOptions, SeedModel>;
 
 /** A Lookout for Vision emulator accepting requests. */
 export type RunningLookoutVisionEmulator = RunningEmulator<LookoutVisionEngine>;
 
+/** Lookout for Vision in the emulator registry: models seeded TRAINED, by project and version. */
+export const lookoutVisionEmulator = providerEmulator({
+  endpointVariable: 'AWS_ENDPOINT_URL_LOOKOUTVISION',
+  readyStatus: 'TRAINED',
+  construct: (options: LookoutVisionEngineOptions) => new LookoutVisionEngine(options),
+  isRef: lookoutVision.isRef,
+  seedOf: (ref) => ({
+    projectName: ref.projectName,
+    // "latest" needs a real version behind it.
+    modelVersion: ref.modelVersion === 'latest' ? '1' : ref.modelVersion,
+  }),
+});
+
 /** A Lookout for Vision engine holding `options.models`, on `options.clock` (default: the system clock). */
-export const createLookoutVisionEngine = (
-  options: LookoutVisionEmulatorOptions = {},
-): LookoutVisionEngine => {
-  const engine = new LookoutVisionEngine({ ...options, clock: options.clock ?? new SystemClock() });
-  for (const model of options.models ?? []) engine.seedModel(model);
-  return engine;
-};
+export const createLookoutVisionEngine = lookoutVisionEmulator.createEngine;
 
 /**
  * Starts a Lookout for Vision emulator on 127.0.0.1 and resolves once it accepts requests.
@@ -37,6 +39,4 @@ export const createLookoutVisionEngine = (
  * const emulator = await startLookoutVisionEmulator({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
  * process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = emulator.url;
  */
-export const startLookoutVisionEmulator = (
-  options: LookoutVisionEmulatorOptions = {},
-): Promise<RunningLookoutVisionEmulator> => serveEngine(createLookoutVisionEngine(options), options);
+export const startLookoutVisionEmulator = lookoutVisionEmulator.start;

@@ -1,9 +1,9 @@
 /**
- * Lookout for Vision's REST-JSON paths as the SDK client serialises them, and the admin routes of
- * this engine only: seeding models and projects, failing the next starts, system updates.
+ * Lookout for Vision's REST-JSON paths as the SDK client serialises them, what seeding a model
+ * takes, and the admin routes of this engine only: projects and system updates.
  */
 import { z } from 'zod';
-import { defined, done, latenciesSchema } from '../../../emulator/admin.ts';
+import { done, latenciesSchema } from '../../../emulator/admin.ts';
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';
 import { headerOf, type WireRequest } from '../../../emulator/wire.ts';
@@ -21,10 +21,7 @@ export interface SeedModel extends ModelAddress {
 
 /** What the admin routes drive: the engine's administration. */
 export interface LookoutVisionAdmin {
-  seedModel(spec: SeedModel): unknown;
   seedProject(projectName: string): void;
-  model(address: ModelAddress): unknown;
-  failNextStarts(address: ModelAddress, count: number): void;
   beginSystemUpdate(address: ModelAddress, durationMs: number): unknown;
 }
 
@@ -100,7 +97,8 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
-const seedModelBody = z
+/** The admin API's body for one model to seed. */
+export const seedModelBody = z
   .object({
     projectName: z.string().min(1),
     modelVersion: z.string().regex(/^[1-9][0-9]*$/),
@@ -111,11 +109,9 @@ const seedModelBody = z
     latencies: latenciesSchema.optional(),
   })
   .strict();
-const seedBody = z.union([seedModelBody, z.object({ models: z.array(seedModelBody) }).strict()]);
 const projectBody = z.object({ projectName: z.string().min(1) }).strict();
-const failNextStartsBody = z.object({ count: z.number().int().min(1).default(1) }).strict();
 const systemUpdateBody = z.object({ durationMs: z.number().nonnegative() }).strict();
-const modelRoute = /^POST models\/([^/]+)\/([^/]+)\/(fail-next-starts|system-update)$/;
+const systemUpdateRoute = /^POST models\/([^/]+)\/([^/]+)\/system-update$/;
 
 /** The admin routes of Lookout for Vision only; undefined for a route the kernel's admin API serves. */
 export const lookoutVisionAdminRoute = (
@@ -123,25 +119,15 @@ export const lookoutVisionAdminRoute = (
   route: string,
   body: unknown,
 ): AdminResponse | undefined => {
-  const model = modelRoute.exec(route);
-  if (model?.[1] && model[2]) {
-    const address = { projectName: decodeURIComponent(model[1]), modelVersion: decodeURIComponent(model[2]) };
-    if (model[3] === 'fail-next-starts') {
-      engine.failNextStarts(address, failNextStartsBody.parse(body).count);
-      return done({ model: engine.model(address) });
-    }
+  const update = systemUpdateRoute.exec(route);
+  if (update?.[1] && update[2]) {
+    const address = {
+      projectName: decodeURIComponent(update[1]),
+      modelVersion: decodeURIComponent(update[2]),
+    };
     return done({ model: engine.beginSystemUpdate(address, systemUpdateBody.parse(body).durationMs) });
   }
-  switch (route) {
-    case 'POST models': {
-      const parsed = seedBody.parse(body);
-      const specs = 'models' in parsed ? parsed.models : [parsed];
-      return done({ models: specs.map((spec) => engine.seedModel(defined(spec) as SeedModel)) });
-    }
-    case 'POST projects':
-      engine.seedProject(projectBody.parse(body).projectName);
-      return done({});
-    default:
-      return undefined;
-  }
+  if (route !== 'POST projects') return undefined;
+  engine.seedProject(projectBody.parse(body).projectName);
+  return done({});
 };

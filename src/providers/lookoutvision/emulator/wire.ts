@@ -1,15 +1,14 @@
 /**
  * Lookout for Vision's exceptions and request rules as its REST-JSON protocol states them: the HTTP
- * status of each exception, name patterns, client tokens, inference units and list tokens.
+ * status of each exception, name patterns, client tokens and inference units.
  */
 import type { RequestScope } from '../../../emulator/faults.ts';
+import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
 import type { FaultErrors } from '../../../emulator/kernel.ts';
 import type { Units } from '../../../emulator/ledger.ts';
-import {
-  decodeNextToken as decodeKernelToken,
-  parseUnits as parseKernelUnits,
-} from '../../../emulator/requests.ts';
+import { parseUnits as parseKernelUnits } from '../../../emulator/requests.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
+import { restJson } from '../../../emulator/wire.ts';
 
 /** Every status a Lookout for Vision model version can have. */
 export type ModelStatus =
@@ -108,8 +107,6 @@ const httpStatusOf: Readonly<Record<LookoutVisionErrorType, number>> = {
   ValidationException: 400,
 };
 
-export const lookoutVisionErrorTypes = Object.keys(httpStatusOf) as readonly LookoutVisionErrorType[];
-
 /** A Lookout for Vision exception, with the HTTP status the service gives it. */
 export const lookoutVisionError = serviceErrors(httpStatusOf);
 
@@ -160,6 +157,21 @@ export const faultErrors: FaultErrors<LookoutVisionApiName, LookoutVisionErrorTy
   },
 };
 
+/** Lookout for Vision as the kernel serves it: REST-JSON, models by project and version. */
+export const lookoutVisionService: ServiceDescription<{
+  api: LookoutVisionApiName;
+  errorType: LookoutVisionErrorType;
+  address: ModelAddress;
+}> = {
+  service: 'lookoutvision',
+  protocol: restJson,
+  noun: 'model',
+  apiNames: lookoutVisionApiNames,
+  errors: lookoutVisionError,
+  faultErrors,
+  addressKeys: ['projectName', 'modelVersion'],
+};
+
 /** Refuses a project name or model version the service would not accept. */
 export const validateAddress = (address: ModelAddress): void => {
   if (!projectPattern.test(address.projectName)) {
@@ -183,9 +195,5 @@ export const validateToken = (token: string | undefined): string | undefined => 
 
 /** The units of a StartModel body. */
 export const parseUnits = (body: unknown): Units => parseKernelUnits(body, invalid);
-
-/** The offset a ListModels token of `projectName` names. */
-export const decodeNextToken = (token: string, projectName: string): number =>
-  decodeKernelToken(token, projectName, () => invalid('Invalid nextToken.'));
 
 const invalid = (message: string): ServiceError => lookoutVisionError('ValidationException', message);

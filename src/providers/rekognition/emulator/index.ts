@@ -1,32 +1,42 @@
 /**
- * The Rekognition Custom Labels emulator: its engine on the shared kernel, and a server of its own
- * for a test or a tool that needs only this service. Point the SDK at `url` via `AWS_ENDPOINT_URL_REKOGNITION`.
+ * The Rekognition Custom Labels emulator: its engine on the shared kernel, a server of its own for a
+ * test or a tool that needs only this service, and its entry in the emulator registry. Point the
+ * SDK at `url` via `AWS_ENDPOINT_URL_REKOGNITION`.
  */
-import { type Clock, SystemClock } from '../../../emulator/clock.ts';
-import { type EmulatorServerOptions, type RunningEmulator, serveEngine } from '../../../emulator/server.ts';
-import { RekognitionEngine, type RekognitionEngineOptions, type SeedProjectVersion } from './engine.ts';
+import { type EmulatorOptions, providerEmulator } from '../../../emulator/provider-emulator.ts';
+import type { RunningEmulator } from '../../../emulator/server.ts';
+import { rekognition } from '../index.ts';
+import {
+  projectNameOfArn,
+  RekognitionEngine,
+  type RekognitionEngineOptions,
+  type SeedProjectVersion,
+} from './engine.ts';
 
 export * from './engine.ts';
-export { type RekognitionErrorType, rekognitionErrorTypes } from './wire.ts';
+export type { RekognitionErrorType } from './wire.ts';
 
-export interface RekognitionEmulatorOptions
-  extends Omit<RekognitionEngineOptions, 'clock'>,
-    Omit<EmulatorServerOptions, 'engines'> {
-  /** Default: the system clock. Pass a `VirtualClock` to drive time from a test or the simulator. */
-  readonly clock?: Clock;
-  /** Versions to create before the first request. */
-  readonly models?: readonly SeedProjectVersion[];
-}
+export type RekognitionEmulatorOptions = EmulatorOptions<RekognitionEngineOptions, SeedProjectVersion>;
 
 /** A Rekognition emulator accepting requests. */
 export type RunningRekognitionEmulator = RunningEmulator<RekognitionEngine>;
 
+/** Rekognition Custom Labels in the emulator registry: versions seeded TRAINING_COMPLETED. */
+export const rekognitionEmulator = providerEmulator({
+  endpointVariable: 'AWS_ENDPOINT_URL_REKOGNITION',
+  readyStatus: 'TRAINING_COMPLETED',
+  construct: (options: RekognitionEngineOptions) => new RekognitionEngine(options),
+  isRef: rekognition.isRef,
+  seedOf: (ref) => {
+    const projectName = projectNameOfArn(ref.projectArn);
+    if (projectName === undefined) throw new RangeError(`the emulator cannot hold project ${ref.projectArn}`);
+    // Under the exact project ARN the file names, so the scheduler's calls find it.
+    return { projectName, projectArn: ref.projectArn, versionName: ref.versionName };
+  },
+});
+
 /** A Rekognition engine holding `options.models`, on `options.clock` (default: the system clock). */
-export const createRekognitionEngine = (options: RekognitionEmulatorOptions = {}): RekognitionEngine => {
-  const engine = new RekognitionEngine({ ...options, clock: options.clock ?? new SystemClock() });
-  for (const model of options.models ?? []) engine.seedModel(model);
-  return engine;
-};
+export const createRekognitionEngine = rekognitionEmulator.createEngine;
 
 /**
  * Starts a Rekognition Custom Labels emulator on 127.0.0.1 and resolves once it accepts requests.
@@ -35,6 +45,4 @@ export const createRekognitionEngine = (options: RekognitionEmulatorOptions = {}
  * const emulator = await startRekognitionEmulator({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
  * process.env.AWS_ENDPOINT_URL_REKOGNITION = emulator.url;
  */
-export const startRekognitionEmulator = (
-  options: RekognitionEmulatorOptions = {},
-): Promise<RunningRekognitionEmulator> => serveEngine(createRekognitionEngine(options), options);
+export const startRekognitionEmulator = rekognitionEmulator.start;

@@ -2,8 +2,10 @@
  * Rekognition's exceptions and request rules as its AWS JSON 1.1 protocol states them: the HTTP
  * status of each exception, name and ARN patterns.
  */
-import type { FaultErrors } from '../../../emulator/kernel.ts';
+import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
+import { type FaultErrors, plainFaultErrors } from '../../../emulator/kernel.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
+import { awsJson11, type JsonRequest } from '../../../emulator/wire.ts';
 
 /** Every status a Rekognition Custom Labels project version can have. */
 export type ProjectVersionStatus =
@@ -43,10 +45,7 @@ export interface VersionAddress {
 }
 
 /** A JSON 1.1 request: the operation from `X-Amz-Target` and the parsed, not yet validated, body. */
-export interface RekognitionApiRequest {
-  readonly api: RekognitionApiName;
-  readonly body: unknown;
-}
+export type RekognitionApiRequest = JsonRequest<RekognitionApiName>;
 
 /** The exceptions the emulator answers with, named as the service names them. */
 export type RekognitionErrorType =
@@ -64,7 +63,7 @@ export type RekognitionErrorType =
  * The HTTP status of each exception as the Rekognition API reference lists it: every client error
  * is a 400 (the JSON 1.1 protocol tells them apart by `__type`), the two server faults are 500s.
  */
-export const rekognitionHttpStatusOf: Readonly<Record<RekognitionErrorType, number>> = {
+const httpStatusOf: Readonly<Record<RekognitionErrorType, number>> = {
   AccessDeniedException: 400,
   InternalServerError: 500,
   InvalidPaginationTokenException: 400,
@@ -76,10 +75,8 @@ export const rekognitionHttpStatusOf: Readonly<Record<RekognitionErrorType, numb
   ThrottlingException: 500,
 };
 
-export const rekognitionErrorTypes = Object.keys(rekognitionHttpStatusOf) as readonly RekognitionErrorType[];
-
 /** A Rekognition exception, with the HTTP status the service gives it. */
-export const rekognitionError = serviceErrors(rekognitionHttpStatusOf);
+export const rekognitionError = serviceErrors(httpStatusOf);
 
 /** InvalidParameterException, Rekognition's word for a request that breaks a rule. */
 export const invalidParameter = (message: string): ServiceError =>
@@ -100,17 +97,23 @@ export const versionOfArn = (arn: unknown): { projectName: string; versionName: 
   return match?.[3] && match[4] ? { projectName: match[3], versionName: match[4] } : undefined;
 };
 
-const throttled = (message: string, retryAfterSeconds: number): ServiceError =>
-  rekognitionError('ThrottlingException', message, {}, retryAfterSeconds);
-
 /** How Rekognition answers the kernel's quota and faults. */
-export const faultErrors: FaultErrors<RekognitionApiName, RekognitionErrorType> = {
-  throttled: (_api, message, retryAfterSeconds) => throttled(message, retryAfterSeconds),
-  internal: () => rekognitionError('InternalServerError', 'Internal server error.'),
-  injected: (spec, _scope, retryAfterSeconds) => {
-    const message = spec.message ?? `Injected ${spec.error} for ${spec.api}.`;
-    return spec.error === 'ThrottlingException'
-      ? throttled(message, retryAfterSeconds)
-      : rekognitionError(spec.error, message);
-  },
+export const faultErrors: FaultErrors<RekognitionApiName, RekognitionErrorType> = plainFaultErrors(
+  rekognitionError,
+  { type: 'InternalServerError', message: 'Internal server error.' },
+);
+
+/** Rekognition Custom Labels as the kernel serves it: JSON 1.1, versions by project and version name. */
+export const rekognitionService: ServiceDescription<{
+  api: RekognitionApiName;
+  errorType: RekognitionErrorType;
+  address: VersionAddress;
+}> = {
+  service: 'rekognition',
+  protocol: awsJson11,
+  noun: 'project version',
+  apiNames: rekognitionApiNames,
+  errors: rekognitionError,
+  faultErrors,
+  addressKeys: ['projectName', 'versionName'],
 };
