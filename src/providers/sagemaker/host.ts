@@ -22,136 +22,153 @@ import {
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import {
-  type Accepted,
   type CallOptions,
   HostingError,
-  type HostingErrorCode,
-  type ModelHost,
-  type ModelRef,
   type Observation,
   type ObservedState,
   type StartRequest,
   type StopRequest,
 } from '../../hosting/model-host.ts';
 import * as kit from '../kit/index.ts';
-import { isSageMakerRef, maxCopiesRefused, type SageMakerRef, sageMakerRefKey } from './schema.ts';
-import {
-  observedStateOfSageMakerStatus,
-  sageMakerComponentStatus,
-  sageMakerStatusMessage,
-} from './statuses.ts';
+import type { SdkCalls } from '../kit/sdk-model-host.ts';
+import { maxCopiesRefused, type SageMakerRef, sageMakerNaming } from './schema.ts';
+import { sageMakerComponentStatus, sageMakerStatusReader } from './statuses.ts';
 
 /** Statuses a list summary decides alone; any other needs the component's copy counts. */
 const decidedByList: ReadonlySet<string> = new Set(['Failed', 'Deleting', 'Creating']);
 
+/**
+ * Ref ownership, error translation and observations for SageMaker inference components. SageMaker
+ * models few of its exceptions: validation, throttling, access and server faults arrive as the
+ * service exception named by the wire's `__type`, matched by name. A quota of instances or copies
+ * clears only when something else changes, so it is not retryable. "Not found" is a
+ * ValidationException whose message says it could not find: the calls below read it as missing.
+ */
+const support = kit.hostSupport<SageMakerRef>({
+  ...sageMakerNaming,
+  title: 'SageMaker inference component',
+  statuses: sageMakerStatusReader,
+  notFound: ResourceNotFound,
+  errors: [
+    ['ThrottlingException', 'Throttling', true],
+    [ResourceLimitExceeded, 'ServiceQuotaExceeded', false],
+    ['AccessDeniedException', 'AccessDenied', false],
+    [ConflictException, 'Conflict', false],
+    [ResourceInUse, 'Conflict', false],
+    ['InternalFailure', 'InternalServer', true],
+    ['ServiceUnavailable', 'InternalServer', true],
+    [ResourceNotFound, 'ResourceNotFound', false],
+    ['ValidationException', 'Validation', false],
+  ],
+});
+
+/** A start and a stop are both a new copy count, which the answer does not name a status for. */
+const calls: SdkCalls<SageMakerRef> = {
+  observe: 'DescribeInferenceComponent',
+  observeBatch: (batch) => `ListInferenceComponents ${batch[0]?.endpointName}`,
+  start: 'UpdateInferenceComponentRuntimeConfig',
+  stop: 'UpdateInferenceComponentRuntimeConfig',
+  starting: 'ScalingUp',
+  stopping: 'ScalingDown',
+};
+
 /** SageMaker inference components behind the `ModelHost` interface. */
-export class SageMakerModelHost implements ModelHost {
+export class SageMakerModelHost extends kit.SdkModelHost<SageMakerRef> {
   readonly provider = 'sagemaker' as const;
   readonly supportsClientToken = false;
 
   /** @param client - built once per process by `createSageMakerClient`, shared across calls */
-  constructor(private readonly client: SageMakerClient) {}
+  constructor(private readonly client: SageMakerClient) {
+    super(support, calls);
+  }
 
-  /** Observes one component with a DescribeInferenceComponent. */
-  async observe(ref: ModelRef, options: CallOptions = {}): Promise<Observation> {
-    const target = sageMakerRef(ref);
-    try {
-      return await this.#describe(ref, target, options);
-    } catch (error) {
-      throw toSageMakerHostingError(error, `DescribeInferenceComponent ${keyOf(ref)}`);
-    }
+  /** One DescribeInferenceComponent. */
+  protected observeOne(target: SageMakerRef, options: CallOptions): Promise<Observation> {
+    return this.#describe(target, options);
   }
 
   /**
-   * Observes many components with one ListInferenceComponents per endpoint (every page), and a
-   * DescribeInferenceComponent for each listed component whose copy counts decide its state: the
-   * list's summaries carry the status but not the counts. A component the list does not hold is
-   * missing without a further call. Calls go one after another; a failed list is the result of its
-   * endpoint's refs, a failed describe of its own ref.
+   * Lists the endpoint's components, then describes each listed component whose copy counts decide
+   * its state: the list's summaries carry the status but not the counts. A component the list does
+   * not hold is missing without a further call; a failed describe is the result of its own ref.
    */
-  async observeMany(
-    refs: readonly ModelRef[],
-    options: CallOptions = {},
-  ): Promise<Map<string, Observation | HostingError>> {
-    const results = new Map<string, Observation | HostingError>();
-    const own: SageMakerRef[] = [];
-    for (const ref of refs) {
-      if (isSageMakerRef(ref)) own.push(ref);
-      else results.set(keyOf(ref), wrongProvider(ref));
-    }
-    for (const group of kit.groupedBy(own, (ref) => ref.endpointName)) {
-      const endpointName = group[0]?.endpointName ?? '';
-      let listed: Map<string, InferenceComponentSummary>;
-      try {
-        listed = await this.#list(endpointName, options);
-      } catch (error) {
-        const failure = toSageMakerHostingError(error, `ListInferenceComponents ${endpointName}`);
-        for (const ref of group) results.set(keyOf(ref), failure);
-        continue;
-      }
-      for (const ref of group) {
-        const summary = listed.get(ref.inferenceComponentName);
-        if (!summary) {
-          results.set(keyOf(ref), kit.missing(ref, notFoundMessage(ref)));
-        } else if (decidedByList.has(summary.InferenceComponentStatus ?? '')) {
-          results.set(keyOf(ref), observation(ref, summary.InferenceComponentStatus, undefined, undefined));
-        } else {
-          try {
-            results.set(keyOf(ref), await this.#describe(ref, ref, options));
-          } catch (error) {
-            results.set(
-              keyOf(ref),
-              toSageMakerHostingError(error, `DescribeInferenceComponent ${keyOf(ref)}`),
-            );
-          }
-        }
+  protected async observeBatch(
+    batch: readonly SageMakerRef[],
+    options: CallOptions,
+  ): Promise<(ref: SageMakerRef) => Observation> {
+    const listed = await this.#list(batch[0]?.endpointName ?? '', options);
+    const found = new Map<string, Observation | HostingError>();
+    for (const ref of batch) {
+      const summary = listed.get(ref.inferenceComponentName);
+      if (!summary) {
+        found.set(ref.inferenceComponentName, kit.missing(ref, notFoundMessage(ref)));
+      } else if (decidedByList.has(summary.InferenceComponentStatus ?? '')) {
+        found.set(ref.inferenceComponentName, observation(ref, summary.InferenceComponentStatus));
+      } else {
+        found.set(
+          ref.inferenceComponentName,
+          await support
+            .observing(ref, `DescribeInferenceComponent ${support.keyOf(ref)}`, () =>
+              this.#describe(ref, options),
+            )
+            .catch((error: HostingError) => error),
+        );
       }
     }
-    return results;
+    return (ref) => {
+      const result = found.get(ref.inferenceComponentName);
+      if (result === undefined || result instanceof HostingError) throw result;
+      return result;
+    };
+  }
+
+  /** One ListInferenceComponents (every page) per endpoint. */
+  protected batches(refs: readonly SageMakerRef[]): SageMakerRef[][] {
+    return kit.groupedBy(refs, (ref) => ref.endpointName);
   }
 
   /**
    * Scales the component to `minInferenceUnits` copies, once it is seen with none wanted (stopped,
    * or failed). The client token is ignored: the API has none.
    */
-  async start(ref: ModelRef, request: StartRequest, options: CallOptions = {}): Promise<Accepted> {
-    const target = sageMakerRef(ref);
+  protected sendStart(target: SageMakerRef, request: StartRequest, options: CallOptions) {
     if (request.maxInferenceUnits !== undefined) {
-      throw new HostingError('Validation', `${keyOf(ref)}: ${maxCopiesRefused}`, { retryable: false });
+      throw new HostingError('Validation', `${support.keyOf(target)}: ${maxCopiesRefused}`, {
+        retryable: false,
+      });
     }
     if (!Number.isInteger(request.minInferenceUnits) || request.minInferenceUnits < 1) {
       throw new HostingError(
         'Validation',
-        `${keyOf(ref)}: a start needs at least 1 copy, not ${request.minInferenceUnits}`,
+        `${support.keyOf(target)}: a start needs at least 1 copy, not ${request.minInferenceUnits}`,
         { retryable: false },
       );
     }
-    return this.#scale(ref, target, request.minInferenceUnits, ['stopped', 'failed'], options);
+    return this.#scale(target, request.minInferenceUnits, ['stopped', 'failed'], options);
   }
 
   /** Scales a hosted component to zero copies. The client token is ignored: the API has none. */
-  async stop(ref: ModelRef, _request: StopRequest, options: CallOptions = {}): Promise<Accepted> {
-    return this.#scale(ref, sageMakerRef(ref), 0, ['hosted'], options);
+  protected sendStop(target: SageMakerRef, _request: StopRequest, options: CallOptions) {
+    return this.#scale(target, 0, ['hosted'], options);
   }
 
   async #scale(
-    ref: ModelRef,
     target: SageMakerRef,
     copies: number,
     from: readonly ObservedState[],
     options: CallOptions,
-  ): Promise<Accepted> {
-    const action = `UpdateInferenceComponentRuntimeConfig ${keyOf(ref)}`;
+  ): Promise<{ Status?: string }> {
+    const action = `UpdateInferenceComponentRuntimeConfig ${support.keyOf(target)}`;
+    const seen = await this.#describe(target, options);
+    if (seen.state === 'missing') {
+      throw new HostingError('ResourceNotFound', `${action}: ${seen.message}`, { retryable: false });
+    }
+    if (!from.includes(seen.state)) {
+      const message = `${action}: the component is ${seen.state} (${seen.rawStatus}); not scaled to ${copies}`;
+      // The observation is the cause: no request was sent.
+      throw new HostingError('Conflict', message, { cause: new Error(message), retryable: false });
+    }
     try {
-      const seen = await this.#describe(ref, target, options);
-      if (seen.state === 'missing') {
-        throw new HostingError('ResourceNotFound', `${action}: ${seen.message}`, { retryable: false });
-      }
-      if (!from.includes(seen.state)) {
-        const message = `${action}: the component is ${seen.state} (${seen.rawStatus}); not scaled to ${copies}`;
-        // The observation is the cause: no request was sent.
-        throw new HostingError('Conflict', message, { cause: new Error(message), retryable: false });
-      }
       await this.client.send(
         new UpdateInferenceComponentRuntimeConfigCommand({
           InferenceComponentName: target.inferenceComponentName,
@@ -159,13 +176,20 @@ export class SageMakerModelHost implements ModelHost {
         }),
         kit.sendOptions(options),
       );
-      return kit.accepted(copies === 0 ? 'ScalingDown' : 'ScalingUp', observedStateOfSageMakerStatus);
     } catch (error) {
-      throw toSageMakerHostingError(error, action);
+      if (isCouldNotFind(error)) {
+        throw new HostingError('ResourceNotFound', `${action}: ${(error as Error).message}`, {
+          cause: error,
+          retryable: false,
+        });
+      }
+      throw error;
     }
+    // The answer names no status: the accepted status follows from the count asked for.
+    return {};
   }
 
-  async #describe(ref: ModelRef, target: SageMakerRef, options: CallOptions): Promise<Observation> {
+  async #describe(target: SageMakerRef, options: CallOptions): Promise<Observation> {
     let described: DescribeInferenceComponentCommandOutput;
     try {
       described = await this.client.send(
@@ -173,126 +197,66 @@ export class SageMakerModelHost implements ModelHost {
         kit.sendOptions(options),
       );
     } catch (error) {
-      if (isCouldNotFind(error)) return kit.missing(ref, (error as Error).message);
+      if (isCouldNotFind(error)) return kit.missing(target, (error as Error).message);
       throw error;
     }
     if (described.EndpointName !== target.endpointName) {
       return kit.missing(
-        ref,
+        target,
         `the inference component ${target.inferenceComponentName} is on endpoint ${described.EndpointName}, not ${target.endpointName}`,
       );
     }
     const runtime = described.RuntimeConfig;
-    const observed = observation(
-      ref,
+    return observation(
+      target,
       described.InferenceComponentStatus,
       runtime?.DesiredCopyCount,
       runtime?.CurrentCopyCount,
+      described.FailureReason,
     );
-    return described.FailureReason !== undefined && observed.state === 'failed'
-      ? { ...observed, message: described.FailureReason }
-      : observed;
   }
 
   /** Every page of ListInferenceComponents of one endpoint, by component name. */
   async #list(endpointName: string, options: CallOptions): Promise<Map<string, InferenceComponentSummary>> {
     const found = new Map<string, InferenceComponentSummary>();
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListInferenceComponentsCommand({
-          EndpointNameEquals: endpointName,
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        }),
+    for await (const page of kit.pages((token) =>
+      this.client.send(
+        new ListInferenceComponentsCommand({ EndpointNameEquals: endpointName, ...token }),
         kit.sendOptions(options),
-      );
+      ),
+    )) {
       for (const summary of page.InferenceComponents ?? []) {
         if (summary.InferenceComponentName !== undefined && summary.EndpointName === endpointName) {
           found.set(summary.InferenceComponentName, summary);
         }
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     return found;
   }
 }
-
-/**
- * SageMaker models few of its exceptions: validation, throttling, access and server faults arrive
- * as the service exception named by the wire's `__type`. These names, and what each becomes.
- */
-const unmodelled: Readonly<Record<string, readonly [HostingErrorCode, boolean]>> = {
-  ThrottlingException: ['Throttling', true],
-  AccessDeniedException: ['AccessDenied', false],
-  InternalFailure: ['InternalServer', true],
-  ServiceUnavailable: ['InternalServer', true],
-  ValidationException: ['Validation', false],
-};
 
 /** SageMaker answers "not found" with a ValidationException whose message says it could not find. */
 const isCouldNotFind = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ValidationException' && /could not find/i.test(error.message);
 
-const modelled = kit.hostingErrorTranslator([
-  // A quota of instances or copies: it clears only when something else changes, so not retryable.
-  [ResourceLimitExceeded, 'ServiceQuotaExceeded', false],
-  [ConflictException, 'Conflict', false],
-  [ResourceInUse, 'Conflict', false],
-  [ResourceNotFound, 'ResourceNotFound', false],
-]);
-
 /**
- * Translates an error from the SageMaker SDK into a `HostingError` that keeps the original as
- * `cause`; `retryable` says whether the same call may succeed later.
+ * What the service reported about a component, its status read with its copy counts; a failed
+ * scale-up's reason is its message.
  */
-export const toSageMakerHostingError = (error: unknown, action: string): HostingError => {
-  if (error instanceof HostingError) return error;
-  if (isCouldNotFind(error)) {
-    return new HostingError('ResourceNotFound', `${action}: ${(error as Error).message}`, {
-      cause: error,
-      retryable: false,
-    });
-  }
-  const known =
-    error instanceof Error && Object.hasOwn(unmodelled, error.name) ? unmodelled[error.name] : undefined;
-  if (known) {
-    return new HostingError(known[0], `${action}: ${(error as Error).message}`, {
-      cause: error,
-      retryable: known[1],
-    });
-  }
-  return modelled(error, action);
-};
-
 const observation = (
-  ref: ModelRef,
+  ref: SageMakerRef,
   serviceStatus: string | undefined,
-  desired: number | undefined,
-  current: number | undefined,
+  desired?: number,
+  current?: number,
+  failureReason?: string,
 ): Observation => {
   const status = sageMakerComponentStatus(serviceStatus, desired, current);
-  const message = sageMakerStatusMessage(status);
-  const copies = desired !== undefined && desired > 0 ? desired : undefined;
-  return {
-    ref,
-    state: observedStateOfSageMakerStatus(status),
-    ...(status === undefined ? {} : { rawStatus: status }),
-    ...(message === undefined ? {} : { message }),
-    ...kit.reportedUnits(copies, undefined),
-  };
-};
-
-const keyOf = (ref: ModelRef): string => (isSageMakerRef(ref) ? sageMakerRefKey(ref) : kit.describeRef(ref));
-
-const sageMakerRef = (ref: ModelRef): SageMakerRef => {
-  if (!isSageMakerRef(ref)) throw wrongProvider(ref);
-  return ref;
-};
-
-const wrongProvider = (ref: ModelRef): HostingError =>
-  new HostingError('Validation', `${kit.describeRef(ref)} is not a SageMaker inference component`, {
-    retryable: false,
+  return support.observation(ref, {
+    Status: status,
+    ...(status === 'Failed' && failureReason !== undefined ? { StatusMessage: failureReason } : {}),
+    MinInferenceUnits: desired !== undefined && desired > 0 ? desired : undefined,
   });
+};
 
 const notFoundMessage = (ref: SageMakerRef): string =>
   `endpoint ${ref.endpointName} has no inference component ${ref.inferenceComponentName}`;

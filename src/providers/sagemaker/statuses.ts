@@ -1,5 +1,4 @@
-import type { ObservedState } from '../../hosting/model-host.ts';
-import { meaningOfStatus, observedStateOfStatus, type StatusTable } from '../kit/statuses.ts';
+import { type StatusTable, statusReader } from '../kit/statuses.ts';
 
 /**
  * The status of an inference component as the scheduler reads it. The service's own
@@ -60,17 +59,13 @@ export const sageMakerComponentStatus = (
 };
 
 /**
- * Maps a component status word to the scheduler's observed state; a word this code does not know
- * (a status the service added later) is `missing`: the scheduler must not act on it.
+ * SageMaker's status words as its host reads them: a word this code does not know (a status the
+ * service added later) is `missing`, so the scheduler does not act on it, and people are told so.
  */
-export const observedStateOfSageMakerStatus = (status: string | undefined): ObservedState =>
-  observedStateOfStatus(sageMakerStatuses, status);
+export const sageMakerStatusReader = statusReader(
+  sageMakerStatuses,
+  (status) => `the status ${status} is unknown to the scheduler, which does not act on it`,
+);
 
-/** Why a component in `status` cannot be used, or that the status is unknown; undefined otherwise. */
-export const sageMakerStatusMessage = (status: string | undefined): string | undefined => {
-  if (status === undefined) return undefined;
-  const meaning = meaningOfStatus(sageMakerStatuses, status);
-  return meaning
-    ? meaning.message
-    : `the status ${status} is unknown to the scheduler, which does not act on it`;
-};
+/** Maps a component status word to the scheduler's observed state (see `sageMakerStatuses`). */
+export const observedStateOfSageMakerStatus = sageMakerStatusReader.stateOf;
