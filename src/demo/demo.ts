@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { applyConfig } from '../app/apply-config.ts';
+import { monthlyReport } from '../app/report.ts';
 import { listRuns } from '../app/runs-view.ts';
 import { ensureTables } from '../app/tables.ts';
+import { renderReportHtml } from '../cli/commands/report-html.ts';
 import { renderRuns } from '../cli/commands/runs.ts';
 import { formatDayLabel, formatHours, formatInZone, formatShare, formatUsd, roundTo } from '../cli/format.ts';
 import {
@@ -34,6 +39,8 @@ export interface DemoOptions {
   /** Rewrites the progress line in place (a terminal); else progress is printed every 6 hours. */
   readonly progressInPlace: boolean;
   readonly paint: Paint;
+  /** Where the HTML report is written; default the system's temporary directory. */
+  readonly reportDir?: string;
 }
 
 const minute = 60_000;
@@ -76,19 +83,30 @@ export const runDemo = async (options: DemoOptions): Promise<SimulationResult> =
     const documents = createDynamoDocumentClient(clientOptions);
     stack.push(async () => documents.destroy());
 
+    // Every provider's emulator draws from the same seed, latencies and faults.
+    const emulation = {
+      seed: options.seed,
+      startLatency: { minMs: 4 * minute, maxMs: 16 * minute },
+      stopLatency: { minMs: 1 * minute, maxMs: 4 * minute },
+      faults: { throttleProbability: 0.03 },
+    };
     const local = await startLocalScheduler({
       config,
       start: options.from,
       documents,
       tables,
-      seed: options.seed,
-      startLatency: { minMs: 4 * minute, maxMs: 16 * minute },
-      stopLatency: { minMs: 1 * minute, maxMs: 4 * minute },
-      faults: { throttleProbability: 0.03 },
+      ...emulation,
+      rekognitionOptions: emulation,
+      sageMakerOptions: emulation,
     });
     stack.push(() => local.close());
+    const served = [
+      'Lookout for Vision',
+      ...(local.rekognition ? ['Rekognition Custom Labels'] : []),
+      ...(local.sagemaker ? ['SageMaker (an endpoint scaled to zero instances adds 3–8 min)'] : []),
+    ];
     out(
-      `emulator:  Lookout for Vision on ${local.emulator.url} (virtual clock, starts take 4–16 min, 3 % throttling)`,
+      `emulator:  ${served.join(', ')} on ${local.emulator.url} (virtual clock, starts take 4–16 min, 3 % throttling)`,
     );
     const first = config.models.find((model) => model.provider === 'lookoutvision');
     if (first?.provider === 'lookoutvision') {
@@ -112,6 +130,8 @@ export const runDemo = async (options: DemoOptions): Promise<SimulationResult> =
       config,
       deps: local.deps,
       emulator: local.emulator,
+      ...(local.rekognition ? { rekognition: local.rekognition } : {}),
+      ...(local.sagemaker ? { sagemaker: local.sagemaker } : {}),
       from: options.from,
       to,
       onProgress: async ({ at, hosted, passes }) => {
@@ -147,10 +167,28 @@ export const runDemo = async (options: DemoOptions): Promise<SimulationResult> =
     }
     out('', paint('bold', 'Timeline'), ...timelines(config, result, paint));
     out('', paint('bold', 'Cost'), ...costReport(config, result, views, options.days, paint));
+    const html = await reportFile(local.deps, options.from, to, options.reportDir ?? tmpdir());
+    out('', `report:    ${html} (the simulated days' runs, with charts; open it in a browser)`);
     return result;
   } finally {
     for (const close of stack.reverse()) await close().catch(() => {});
   }
+};
+
+/**
+ * Writes the month report of the simulated days (the month they start in, open runs counted up to
+ * `to`) as the self-contained HTML page `shiftctl report --html` writes, and answers its path.
+ */
+const reportFile = async (
+  deps: Parameters<typeof monthlyReport>[0],
+  from: Date,
+  to: Date,
+  dir: string,
+): Promise<string> => {
+  const month = from.toISOString().slice(0, 7);
+  const file = join(dir, `model-shift-scheduler-demo-${month}.html`);
+  writeFileSync(file, renderReportHtml(await monthlyReport(deps, month, to)), 'utf8');
+  return file;
 };
 
 const dynamoEndpoint = async (

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { painter } from '../cli/render.ts';
 import { ValidationError } from '../errors.ts';
@@ -28,12 +30,20 @@ const instant = (value: string) => {
   return date;
 };
 
+/** The demo fleet beside this file: shifts.yml's models plus a Rekognition and a SageMaker model. */
+const defaultFleet = relative(process.cwd(), fileURLToPath(new URL('./fleet.yml', import.meta.url)));
+
 const program = new Command('npm start --')
   .description(
-    'Runs the scheduler locally over a simulated week: DynamoDB Local, the Lookout for Vision emulator on a\n' +
-      'virtual clock, shifts.yml applied, and the same reconcile tick and shift edges the Lambdas run.',
+    'Runs the scheduler locally over a simulated week: DynamoDB Local, the emulators of the providers the\n' +
+      'file uses on a virtual clock, the file applied, and the same reconcile tick and shift edges the Lambdas\n' +
+      'run; writes the HTML report of the simulated days and prints its path.',
   )
-  .option('-f, --file <FILE>', 'the shifts.yml to simulate', 'shifts.yml')
+  .option(
+    '-f, --file <FILE>',
+    'the shifts.yml to simulate (default: the demo fleet, one model or more of each provider)',
+    defaultFleet,
+  )
   .option('--days <N>', 'how many days to simulate', positiveInteger('--days'), 7)
   .option(
     '--from <ISO>',

@@ -100,7 +100,10 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
 
   /** Answers one AWS request and records it in the call log. Never throws for service errors. */
   abstract handle(request: T['request']): WireResponse;
-  abstract adminRoute(route: string, body: unknown): AdminResponse | undefined;
+  /** A route of this engine only (the kernel's admin API serves the rest); by default it has none. */
+  adminRoute(_route: string, _body: unknown): AdminResponse | undefined {
+    return undefined;
+  }
   /** The admin API's body for one model to seed. */
   abstract readonly seedSchema: z.ZodType<object>;
   /** Creates a model (and what it lives in), ready as `spec` says; replaces one at the same address. */
@@ -117,8 +120,14 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
   protected abstract lookup(address: T['address']): T['record'] | undefined;
   /** What the service shows of a settled model. */
   protected abstract snapshot(record: T['record']): T['snapshot'];
-  /** The order `models()` lists models in. */
-  protected abstract compare(a: T['record'], b: T['record']): number;
+  /** The order `models()` lists models in; by default by each address key in turn, as text. */
+  protected compare(a: T['record'], b: T['record']): number {
+    for (const key of this.addressKeys) {
+      const order = String(a[key as keyof T['record']]).localeCompare(String(b[key as keyof T['record']]));
+      if (order !== 0) return order;
+    }
+    return 0;
+  }
   /** Forgets the engine's own state (models, tokens); the kernel's is reset after it. */
   protected abstract forget(): void;
 

@@ -12,7 +12,7 @@ import { BillingLedger, type LedgerReport, type Units } from './ledger.ts';
 import { ApiQuota, type PerApi, perApi } from './quota.ts';
 import { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
 import { decodeNextToken, encodeNextToken } from './requests.ts';
-import { ServiceError } from './service-error.ts';
+import { ServiceError, type ServiceErrors } from './service-error.ts';
 import type { WireProtocol, WireResponse } from './wire.ts';
 
 const minute = 60_000;
@@ -51,6 +51,18 @@ export interface KernelOptions<Api extends string> {
   readonly retryAfterSeconds?: number;
 }
 
+/** How a list request is paged and what each item of its page shows. */
+export interface ListPage<Item> {
+  /** What the tokens are bound to. */
+  readonly listing: string;
+  readonly token: unknown;
+  readonly pageSize: number;
+  /** The answer's field that holds the page. */
+  readonly field: string;
+  readonly describe: (item: Item) => unknown;
+  readonly invalidToken: () => ServiceError;
+}
+
 /** `accepted`: a start or stop that changed the model; `replayed`: a token replay that changed nothing. */
 export type CallOutcome = 'ok' | 'accepted' | 'replayed' | 'error';
 
@@ -59,6 +71,12 @@ export interface Answer {
   readonly response: WireResponse;
   readonly outcome: CallOutcome;
 }
+
+/** A 200 answer with `body`, counted as `outcome`. */
+export const answer = (body: unknown, outcome: CallOutcome): Answer => ({
+  response: { httpStatus: 200, body },
+  outcome,
+});
 
 /** One request on an AWS path, as answered; `Fields` name the model the way its service does. */
 export type CallRecord<Api extends string, Fields extends object = object> = {
@@ -99,6 +117,29 @@ export interface FaultErrors<Api extends string, ErrorType extends string> {
   internal(): ServiceError;
   injected(spec: InjectedError<Api, ErrorType>, scope: RequestScope, retryAfterSeconds: number): ServiceError;
 }
+
+/**
+ * How a service whose exceptions carry only a message answers the kernel's quota and faults: a
+ * throttle is its `ThrottlingException` with the wait, a random fault its `internal` exception, an
+ * injected exception the one named.
+ */
+export const plainFaultErrors = <Api extends string, ErrorType extends string>(
+  errors: ServiceErrors<ErrorType | 'ThrottlingException'>,
+  internal: { readonly type: ErrorType; readonly message: string },
+): FaultErrors<Api, ErrorType | 'ThrottlingException'> => {
+  const throttled = (message: string, retryAfterSeconds: number): ServiceError =>
+    errors('ThrottlingException', message, {}, retryAfterSeconds);
+  return {
+    throttled: (_api, message, retryAfterSeconds) => throttled(message, retryAfterSeconds),
+    internal: () => errors(internal.type, internal.message),
+    injected: (spec, _scope, retryAfterSeconds) => {
+      const message = spec.message ?? `Injected ${spec.error} for ${spec.api}.`;
+      return spec.error === 'ThrottlingException'
+        ? throttled(message, retryAfterSeconds)
+        : errors(spec.error, message);
+    },
+  };
+};
 
 /** A request about to be answered: its API, what it is about, and what the call log keeps of it. */
 export interface KernelCall<Api extends string, Fields extends object> {
@@ -209,6 +250,31 @@ export class EmulatorKernel<
   }
 
   /**
+   * The phase of a model seeded in `status` at `now`: a start or a stop in progress completes after
+   * the model's start or stop latency, like one a request begins; any other status stays.
+   */
+  seededPhase<Status extends string>(
+    status: Status,
+    latencies: Latencies,
+    now: number,
+    starting: { readonly starting: Status; readonly hosted: Status },
+    stopping: { readonly stopping: Status; readonly stopped: Status },
+  ): Phase<Status> {
+    if (status === starting.starting) {
+      return { status, until: now + this.draw(latencies, 'start'), becomes: starting.hosted };
+    }
+    if (status === stopping.stopping) {
+      return {
+        status,
+        until: now + this.draw(latencies, 'stop'),
+        becomes: stopping.stopped,
+        closes: 'stopped',
+      };
+    }
+    return { status };
+  }
+
+  /**
    * An accepted start: bills `units` from `now` and moves to `starting`, which ends in `hosted`, or
    * in `failed` when a scripted or random hosting failure is due.
    */
@@ -300,31 +366,43 @@ export class EmulatorKernel<
   }
 
   /**
-   * One page of a list, as AWS list operations answer it: at most `pageSize` of `all` from the
-   * offset `token` names (the start when it is undefined), each settled at `now` and described under
-   * `field`, with a `NextToken` while more follow. Tokens are bound to `listing`; `invalidToken` is
-   * the service's exception for one that names no offset of it.
+   * The page size a list request asks for in `maxResults` (the kernel's default when it names none);
+   * `invalid` is the service's exception for one that is not a whole number from 1 to 100.
    */
-  page<Status extends string, Item extends HostedModel<Status>>(
-    all: readonly Item[],
-    list: {
-      readonly listing: string;
-      readonly token: unknown;
-      readonly pageSize: number;
-      readonly field: string;
-      readonly describe: (item: Item) => unknown;
-      readonly invalidToken: () => ServiceError;
-    },
-    now: number,
-  ): Record<string, unknown> {
+  pageSizeOf(maxResults: unknown, invalid: () => ServiceError): number {
+    const size = maxResults === undefined ? this.pageSize : maxResults;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 100) throw invalid();
+    return size;
+  }
+
+  /**
+   * One page of a list, as AWS list operations answer it: at most `pageSize` of `all` from the
+   * offset `token` names (the start when it is undefined), each described under `field`, with a
+   * `NextToken` while more follow. Tokens are bound to `listing`; `invalidToken` is the service's
+   * exception for one that names no offset of it.
+   */
+  pageOf<Item>(all: readonly Item[], list: ListPage<Item>): Record<string, unknown> {
     const { listing, token, pageSize } = list;
     const offset = token === undefined ? 0 : decodeNextToken(token, listing, list.invalidToken);
-    const items = all.slice(offset, offset + pageSize);
-    for (const item of items) this.settle(item, now);
     return {
-      [list.field]: items.map(list.describe),
+      [list.field]: all.slice(offset, offset + pageSize).map(list.describe),
       ...(offset + pageSize < all.length ? { NextToken: encodeNextToken(listing, offset + pageSize) } : {}),
     };
+  }
+
+  /** One page of a list of models (see `pageOf`), each settled at `now` before it is described. */
+  page<Status extends string, Item extends HostedModel<Status>>(
+    all: readonly Item[],
+    list: ListPage<Item>,
+    now: number,
+  ): Record<string, unknown> {
+    return this.pageOf(all, {
+      ...list,
+      describe: (item: Item) => {
+        this.settle(item, now);
+        return list.describe(item);
+      },
+    });
   }
 
   // ---------------------------------------------------------------- administration

@@ -1,12 +1,16 @@
 /**
  * Request rules the emulated services share, each answered with the service's own exception:
- * inference units of a start, and list tokens.
+ * the fields of a JSON body, inference units of a start, and list tokens.
  */
 import type { Units } from './ledger.ts';
 import type { ServiceError } from './service-error.ts';
 
 /** The service's exception for a request that breaks a rule (ValidationException, InvalidParameterException). */
 export type Invalid = (message: string) => ServiceError;
+
+/** The fields of a JSON object in a request's body; none when it is not an object. */
+export const bodyFields = (body: unknown): Record<string, unknown> =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 
 /** The `MinInferenceUnits` and `MaxInferenceUnits` of a start's body. */
 export const parseUnits = (body: unknown, invalid: Invalid): Units => {

@@ -90,3 +90,37 @@ export const jsonTarget = (request: WireRequest, prefix: string): string | undef
   const target = headerOf(request, 'x-amz-target');
   return target?.startsWith(`${prefix}.`) ? target.slice(prefix.length + 1) : undefined;
 };
+
+/** An AWS JSON 1.1 request: the operation from `X-Amz-Target` and the parsed, not yet validated, body. */
+export interface JsonRequest<Api extends string> {
+  readonly api: Api;
+  readonly body: unknown;
+}
+
+/**
+ * The request an AWS JSON 1.1 target `<prefix>.<Op>` names when `Op` is one of `apiNames`, or the
+ * protocol's answer when it names no operation of them or its body is not JSON; undefined for a
+ * request to another service.
+ */
+export const jsonRequestOf = <Api extends string>(
+  request: WireRequest,
+  prefix: string,
+  apiNames: readonly Api[],
+): JsonRequest<Api> | WireResponse | undefined => {
+  const api = jsonTarget(request, prefix);
+  if (api === undefined) return undefined;
+  if (request.method !== 'POST' || request.url.pathname !== '/' || !apiNames.includes(api as Api)) {
+    return awsJson11.unknownOperation(request);
+  }
+  try {
+    return {
+      api: api as Api,
+      body: request.body.length === 0 ? {} : JSON.parse(request.body.toString('utf8')),
+    };
+  } catch {
+    return {
+      httpStatus: 400,
+      body: { __type: 'SerializationException', message: 'The request body is not JSON.' },
+    };
+  }
+};

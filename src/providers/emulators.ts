@@ -10,6 +10,7 @@ import type { SchedulerConfig } from '../schedule/config.ts';
 import { lookoutVisionEmulator } from './lookoutvision/emulator/index.ts';
 import { type ProviderId, providerIds, refOfModel } from './registry.ts';
 import { rekognitionEmulator } from './rekognition/emulator/index.ts';
+import { sageMakerEmulator } from './sagemaker/emulator/index.ts';
 
 export type { ProviderEmulator } from '../emulator/provider-emulator.ts';
 
@@ -20,6 +21,7 @@ export type EngineOptions = KernelOptions<string>;
 export const emulators: { readonly [Id in ProviderId]: ProviderEmulator } = {
   lookoutvision: lookoutVisionEmulator,
   rekognition: rekognitionEmulator,
+  sagemaker: sageMakerEmulator,
 };
 
 /** The registered providers whose models `config` names, in registry order. */

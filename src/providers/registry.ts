@@ -10,8 +10,9 @@ import { describeRef } from './kit/refs.ts';
 import { lookoutVision } from './lookoutvision/index.ts';
 import type { CommonClientOptions, ProviderDefinition } from './provider.ts';
 import { rekognition } from './rekognition/index.ts';
+import { sageMaker } from './sagemaker/index.ts';
 
-export const providers = [lookoutVision, rekognition] as const;
+export const providers = [lookoutVision, rekognition, sageMaker] as const;
 
 /** The id of a registered provider. */
 export type ProviderId = (typeof providers)[number]['id'];

@@ -214,6 +214,11 @@ export interface ModelKind {
    * from the raw entry, so undefined while its fields are not yet strings.
    */
   physicalModel(entry: Readonly<Record<string, unknown>>): PhysicalModel | undefined;
+  /**
+   * Why a model of this kind cannot run a shift that sets `maxInferenceUnits`, when its service has
+   * no maximum to set; absent, the kind takes one.
+   */
+  readonly refusesMaxInferenceUnits?: string;
 }
 
 const modelCommonSchema = z.strictObject({ ...modelCommon, provider: z.string() });
@@ -468,6 +473,19 @@ const crossFieldIssues = (raw: unknown, kinds: readonly ModelKind[]): ConfigIssu
         path: formatPath(['models', index, 'schedule']),
         message: `unknown schedule ${show(model.schedule)} (schedules: ${Object.keys(schedules).join(', ') || 'none'})`,
       });
+    } else if (typeof model.schedule === 'string') {
+      const refused = kinds.find((kind) => kind.provider === model.provider)?.refusesMaxInferenceUnits;
+      const schedule = schedules[model.schedule];
+      const shifts = refused && isRecord(schedule) && Array.isArray(schedule.shifts) ? schedule.shifts : [];
+      const withMax = shifts.findIndex(
+        (shift: unknown) => isRecord(shift) && shift.maxInferenceUnits !== undefined,
+      );
+      if (withMax >= 0) {
+        issues.push({
+          path: formatPath(['models', index, 'schedule']),
+          message: `${show(model.schedule)} sets maxInferenceUnits (shifts[${withMax}]), which a ${String(model.provider)} model does not take: ${refused}`,
+        });
+      }
     }
   });
   issues.push(...sharedModelIssues(models, kinds));

@@ -1,5 +1,6 @@
 import type { LookoutVisionClient } from '@aws-sdk/client-lookoutvision';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { HostRegistry, ReconcileDeps } from '../app/reconcile.ts';
@@ -22,6 +23,13 @@ import {
   type RunningRekognitionEmulator,
 } from '../providers/rekognition/emulator/index.ts';
 import { RekognitionModelHost } from '../providers/rekognition/host.ts';
+import { createSageMakerClient } from '../providers/sagemaker/client.ts';
+import {
+  createSageMakerEngine,
+  type RunningSageMakerEmulator,
+  type SageMakerEmulatorOptions,
+} from '../providers/sagemaker/emulator/index.ts';
+import { SageMakerModelHost } from '../providers/sagemaker/host.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
 
@@ -36,12 +44,18 @@ export interface LocalScheduler {
    * Rekognition models; each version is seeded under the exact project ARN the config names.
    */
   readonly rekognition?: RunningRekognitionEmulator & { readonly clock: VirtualClock };
+  /**
+   * The SageMaker emulator on the same clock and server, when the config has SageMaker models; each
+   * inference component is seeded at zero copies on the endpoint the config names.
+   */
+  readonly sagemaker?: RunningSageMakerEmulator & { readonly clock: VirtualClock };
   readonly deps: ReconcileDeps & {
     readonly configs: DynamoConfigRepository;
     readonly runs: DynamoRunRepository;
   };
   readonly client: LookoutVisionClient;
   readonly rekognitionClient?: RekognitionClient;
+  readonly sageMakerClient?: SageMakerClient;
   close(): Promise<void>;
 }
 
@@ -55,6 +69,8 @@ export interface LocalSchedulerOptions extends Omit<LookoutVisionEmulatorOptions
     RekognitionEmulatorOptions,
     'clock' | 'models' | 'port' | 'responseDelayMs'
   >;
+  /** Options of the SageMaker engine (created only for a config with SageMaker models). */
+  readonly sageMakerOptions?: Omit<SageMakerEmulatorOptions, 'clock' | 'models' | 'port' | 'responseDelayMs'>;
 }
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -68,8 +84,17 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  * answers carry no wall-clock `Retry-After` (the SDK's own backoff still applies).
  */
 export const startLocalScheduler = async (options: LocalSchedulerOptions): Promise<LocalScheduler> => {
-  const { config, start, documents, tables, rekognitionOptions, port, responseDelayMs, ...lookoutOptions } =
-    options;
+  const {
+    config,
+    start,
+    documents,
+    tables,
+    rekognitionOptions,
+    sageMakerOptions,
+    port,
+    responseDelayMs,
+    ...lookoutOptions
+  } = options;
   const clock = new VirtualClock(start);
   const virtual = { monotonicNowMs: () => clock.now().getTime(), retryAfterSeconds: 0 };
   const refs = refsOf(config);
@@ -80,16 +105,29 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     ? createRekognitionEngine({ ...virtual, ...rekognitionOptions, clock })
     : undefined;
   if (rekognitionEngine) emulators.rekognition.seed(rekognitionEngine, refs);
+  const hasSageMaker = config.models.some((model) => model.provider === 'sagemaker');
+  const sageMakerEngine = hasSageMaker
+    ? createSageMakerEngine({ ...virtual, ...sageMakerOptions, clock })
+    : undefined;
+  if (sageMakerEngine) emulators.sagemaker.seed(sageMakerEngine, refs);
   const server = await startEmulatorServer({
-    engines: rekognitionEngine ? [lookoutVision, rekognitionEngine] : [lookoutVision],
+    engines: [
+      lookoutVision,
+      ...(rekognitionEngine ? [rekognitionEngine] : []),
+      ...(sageMakerEngine ? [sageMakerEngine] : []),
+    ],
     ...(port === undefined ? {} : { port }),
     ...(responseDelayMs === undefined ? {} : { responseDelayMs }),
   });
   process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = server.url;
   if (rekognitionEngine) process.env.AWS_ENDPOINT_URL_REKOGNITION = server.url;
+  if (sageMakerEngine) process.env.AWS_ENDPOINT_URL_SAGEMAKER = server.url;
   const emulator = runningEmulator(lookoutVision, server) as LocalScheduler['emulator'];
   const rekognition = rekognitionEngine
     ? (runningEmulator(rekognitionEngine, server) as NonNullable<LocalScheduler['rekognition']>)
+    : undefined;
+  const sagemaker = sageMakerEngine
+    ? (runningEmulator(sageMakerEngine, server) as NonNullable<LocalScheduler['sagemaker']>)
     : undefined;
 
   // The SDK still retries throttled and failed calls (3 attempts), but without wall-clock backoff
@@ -113,14 +151,25 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     });
     hosts.rekognition = new RekognitionModelHost(rekognitionClient);
   }
+  let sageMakerClient: SageMakerClient | undefined;
+  if (sagemaker) {
+    sageMakerClient = createSageMakerClient({
+      region,
+      credentials: localCredentials,
+      retryStrategy: retryStrategy(),
+    });
+    hosts.sagemaker = new SageMakerModelHost(sageMakerClient);
+  }
 
   return {
     clock,
     server,
     emulator,
     ...(rekognition ? { rekognition } : {}),
+    ...(sagemaker ? { sagemaker } : {}),
     client,
     ...(rekognitionClient ? { rekognitionClient } : {}),
+    ...(sageMakerClient ? { sageMakerClient } : {}),
     deps: {
       configs: new DynamoConfigRepository(documents, tables.configTable, shiftsRules),
       runs: new DynamoRunRepository(documents, tables.runsTable),
@@ -131,6 +180,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     close: async () => {
       client.destroy();
       rekognitionClient?.destroy();
+      sageMakerClient?.destroy();
       await server.close();
     },
   };

@@ -12,13 +12,18 @@ import {
   type RunningRekognitionEmulator,
 } from '../providers/rekognition/emulator/index.ts';
 import { observedStateOfRekognitionStatus } from '../providers/rekognition/statuses.ts';
+import type { ComponentPhase, RunningSageMakerEmulator } from '../providers/sagemaker/emulator/index.ts';
+import { observedStateOfSageMakerStatus } from '../providers/sagemaker/statuses.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
 
 const minuteMs = 60_000;
 
-/** A model's status at its hosting service: Lookout for Vision's or Rekognition's own word. */
-export type HostingStatus = ModelStatus | ProjectVersionStatus;
+/**
+ * A model's status at its hosting service: Lookout for Vision's or Rekognition's own word, or a
+ * SageMaker inference component's status read with its copy counts.
+ */
+export type HostingStatus = ModelStatus | ProjectVersionStatus | ComponentPhase;
 
 /** A span of time in which a model had one status at the hosting service. */
 export interface StatusSpan {
@@ -84,6 +89,8 @@ export interface SimulationOptions {
    * `emulator`; without it those models are not measured.
    */
   readonly rekognition?: RunningRekognitionEmulator;
+  /** The SageMaker emulator holding the config's SageMaker models; without it they are not measured. */
+  readonly sagemaker?: RunningSageMakerEmulator;
   readonly from: Date;
   readonly to: Date;
   /** The reconcile tick's period; 5 minutes as deployed. */
@@ -111,6 +118,7 @@ const measuredOf = (
   model: ShiftsConfig['models'][number],
   emulator: RunningLookoutVisionEmulator,
   rekognition: RunningRekognitionEmulator | undefined,
+  sagemaker: RunningSageMakerEmulator | undefined,
 ): Measured | undefined => {
   if (model.provider === 'lookoutvision') {
     const address = { projectName: model.projectName, modelVersion: model.modelVersion };
@@ -125,6 +133,31 @@ const measuredOf = (
           .callLog()
           .filter((call) => call.api === 'StartModel' && call.outcome === 'accepted' && same(call)).length,
       billedRuns: () => emulator.ledger().runs.filter(same),
+    };
+  }
+  if (model.provider === 'sagemaker') {
+    if (!sagemaker) return undefined;
+    const address = {
+      endpointName: model.endpointName,
+      inferenceComponentName: model.inferenceComponentName,
+    };
+    const same = (entry: { inferenceComponentName?: string | undefined }) =>
+      entry.inferenceComponentName === address.inferenceComponentName;
+    return {
+      id: model.id,
+      status: () => sagemaker.model(address).status,
+      stateOf: observedStateOfSageMakerStatus,
+      acceptedStarts: () =>
+        sagemaker
+          .callLog()
+          .filter(
+            (call) =>
+              call.api === 'UpdateInferenceComponentRuntimeConfig' &&
+              call.outcome === 'accepted' &&
+              (call.copyCount ?? 0) > 0 &&
+              same(call),
+          ).length,
+      billedRuns: () => sagemaker.ledger().runs.filter(same),
     };
   }
   if (!rekognition) return undefined;
@@ -160,7 +193,7 @@ const measuredOf = (
  * the plan.
  */
 export const simulate = async (options: SimulationOptions): Promise<SimulationResult> => {
-  const { config, deps, emulator, rekognition, from, to } = options;
+  const { config, deps, emulator, rekognition, sagemaker, from, to } = options;
   const tickMs = (options.tickMinutes ?? 5) * minuteMs;
   const firings =
     options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
@@ -169,7 +202,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
 
   const models = config.models.flatMap((model) => {
-    const measured = measuredOf(model, emulator, rekognition);
+    const measured = measuredOf(model, emulator, rekognition, sagemaker);
     return measured ? [measured] : [];
   });
   const timelines = new Map(

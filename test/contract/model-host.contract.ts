@@ -17,6 +17,11 @@ export type HostOperation = 'observe' | 'observeMany' | 'start' | 'stop';
 /** What the contract needs from the service behind a host, provided per implementation. */
 export interface ModelHostContractBackend {
   readonly host: ModelHost;
+  /**
+   * Whether a start takes a maximum of units (default true). A service without one (SageMaker's
+   * copies) refuses a start that names a maximum as Validation, and reports no maximum.
+   */
+  readonly takesMaxInferenceUnits?: boolean;
   /** A new model the service knows, stopped, distinct from every other in the test. */
   createStoppedModel(): Promise<ModelRef>;
   /** `count` new stopped models in one project (or its equivalent), enough for several list pages. */
@@ -91,21 +96,20 @@ export const describeModelHostContract = (
       it('observes starting with the requested units, then hosted once the start completes', async () => {
         // Prepare
         const ref = await backend.createStoppedModel();
+        const takesMax = backend.takesMaxInferenceUnits ?? true;
+        const units = takesMax ? { minInferenceUnits: 2, maxInferenceUnits: 4 } : { minInferenceUnits: 2 };
 
         // Act
-        const accepted = await host.start(ref, {
-          minInferenceUnits: 2,
-          maxInferenceUnits: 4,
-          clientToken: 'c-start-1',
-        });
+        const accepted = await host.start(ref, { ...units, clientToken: 'c-start-1' });
         const starting = await host.observe(ref);
         await backend.completeTransitions();
         const hosted = await host.observe(ref);
 
         // Assess
         expect(accepted.state).toBe('starting');
-        expect(starting).toMatchObject({ state: 'starting', minInferenceUnits: 2, maxInferenceUnits: 4 });
-        expect(hosted).toMatchObject({ state: 'hosted', minInferenceUnits: 2, maxInferenceUnits: 4 });
+        expect(starting).toMatchObject({ state: 'starting', ...units });
+        expect(hosted).toMatchObject({ state: 'hosted', ...units });
+        if (!takesMax) expect(hosted.maxInferenceUnits).toBeUndefined();
       });
 
       it('observes stopping after a stop, then stopped once it completes', async () => {
@@ -317,6 +321,21 @@ export const describeModelHostContract = (
 
         // Assess
         expect(error).toMatchObject({ code: 'ResourceNotFound', retryable: false });
+      });
+
+      it('refuses a maximum of units as Validation where the service takes none, and sends nothing', async (context) => {
+        context.skip(backend.takesMaxInferenceUnits ?? true, 'the service takes a maximum');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+
+        // Act
+        const error = await caught(
+          host.start(ref, { minInferenceUnits: 1, maxInferenceUnits: 2, clientToken: 'c-max' }),
+        );
+
+        // Assess
+        expect(error).toMatchObject({ code: 'Validation', retryable: false });
+        expect(await backend.acceptedStarts(ref)).toBe(0);
       });
 
       it.each([

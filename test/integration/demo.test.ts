@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
@@ -51,10 +52,18 @@ describe('npm start', () => {
     expect(status).toBe(0);
     for (const heading of ['Runs', 'Timeline', 'Cost']) expect(out).toMatch(new RegExp(`^${heading}$`, 'm'));
     expect(out).toMatch(/^pcb-line-1 +early\+late +2027-03-26 05:40 \+01:00 .* completed$/m);
+    // One model per provider, each run through its day.
+    expect(out).toMatch(/^label-line-2 +early\+late +2027-03-26 05:40 \+01:00 .* completed$/m);
+    expect(out).toMatch(/^defect-copies +day +2027-03-26 06:30 \+01:00 .* completed$/m);
+    expect(out).toMatch(/^emulator: +Lookout for Vision, Rekognition Custom Labels, SageMaker /m);
+    const report = /^report: +(\S+\.html) /m.exec(out)?.[1] ?? '';
+    expect(existsSync(report)).toBe(true);
+    for (const model of ['pcb-line-1', 'label-line-2', 'defect-copies'])
+      expect(readFileSync(report, 'utf8')).toContain(model);
     expect(out).toMatch(/^Fri 2027-03-26 {2}[·▪▒░█]{96}$/m);
     expect(out).toMatch(/^total .*\$[\d,]+\.\d\d \(\d+ %\)$/m);
     const dynamoPort = Number(/DynamoDB Local on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
-    const emulatorPort = Number(/Lookout for Vision on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    const emulatorPort = Number(/^emulator: .* on http:\/\/127\.0\.0\.1:(\d+) /m.exec(out)?.[1]);
     expect(dynamoPort).toBeGreaterThan(0);
     expect(await portAccepts(dynamoPort)).toBe(false);
     expect(await portAccepts(emulatorPort)).toBe(false);

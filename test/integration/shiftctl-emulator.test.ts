@@ -11,17 +11,27 @@ import { fileURLToPath } from 'node:url';
 import {
   ConflictException,
   DescribeModelCommand,
+  DescribeProjectCommand,
   ListModelsCommand,
+  ListProjectsCommand,
   type LookoutVisionClient,
   ResourceNotFoundException,
   StartModelCommand,
   StopModelCommand,
   ValidationException,
 } from '@aws-sdk/client-lookoutvision';
-import { DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
+import { DescribeProjectsCommand, DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
+import {
+  DescribeEndpointCommand,
+  DescribeInferenceComponentCommand,
+  ListEndpointsCommand,
+  ListInferenceComponentsCommand,
+  UpdateInferenceComponentRuntimeConfigCommand,
+} from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLookoutVisionClient } from '../../src/providers/lookoutvision/client.ts';
 import { createRekognitionClient } from '../../src/providers/rekognition/client.ts';
+import { createSageMakerClient } from '../../src/providers/sagemaker/client.ts';
 import { runShiftctl } from '../support/shiftctl.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -172,6 +182,7 @@ const mixedFile = (): string => {
       'models:',
       '  - { id: boards, provider: lookoutvision, projectName: circuit-boards, modelVersion: "3", schedule: day }',
       `  - { id: labels, provider: rekognition, projectArn: "${projectArn}", versionName: v1, schedule: day }`,
+      '  - { id: copies, provider: sagemaker, endpointName: vision-endpoint, inferenceComponentName: pcb-defects, schedule: day }',
       '',
     ].join('\n'),
   );
@@ -199,18 +210,39 @@ const startCommand = async (args: readonly string[], variables: number) => {
 describe('shiftctl emulator with several providers', () => {
   it('serves every provider a file uses on one port and says which endpoint variables to set', async () => {
     // Prepare
-    const { child, url, output } = await startCommand(['-f', mixedFile()], 2);
+    const { child, url, output } = await startCommand(['-f', mixedFile(), '--start-latency', '1'], 3);
     const credentials = { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
     const lookout = createLookoutVisionClient({ endpoint: url, region: 'eu-central-1', credentials });
     const labels = createRekognitionClient({ endpoint: url, region: 'eu-central-1', credentials });
+    const sageMaker = createSageMakerClient({ endpoint: url, region: 'eu-central-1', credentials });
+    const component = { InferenceComponentName: 'pcb-defects' };
 
     // Act
     const model = await lookout.send(
       new DescribeModelCommand({ ProjectName: 'circuit-boards', ModelVersion: '3' }),
     );
     const versions = await labels.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
+    const projects = await labels.send(new DescribeProjectsCommand({}));
+    const lookoutProjects = await lookout.send(new ListProjectsCommand({}));
+    const lookoutProject = await lookout.send(new DescribeProjectCommand({ ProjectName: 'circuit-boards' }));
+    const endpoints = await sageMaker.send(new ListEndpointsCommand({}));
+    const endpoint = await sageMaker.send(new DescribeEndpointCommand({ EndpointName: 'vision-endpoint' }));
+    const components = await sageMaker.send(
+      new ListInferenceComponentsCommand({ EndpointNameEquals: 'vision-endpoint' }),
+    );
+    const idle = await sageMaker.send(new DescribeInferenceComponentCommand(component));
+    await sageMaker.send(
+      new UpdateInferenceComponentRuntimeConfigCommand({
+        ...component,
+        DesiredRuntimeConfig: { CopyCount: 2 },
+      }),
+    );
+    // The whole start, the endpoint's instances from zero included, takes the --start-latency second.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const scaled = await sageMaker.send(new DescribeInferenceComponentCommand(component));
     lookout.destroy();
     labels.destroy();
+    sageMaker.destroy();
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
 
@@ -219,8 +251,34 @@ describe('shiftctl emulator with several providers', () => {
       expect.arrayContaining([
         `AWS_ENDPOINT_URL_LOOKOUTVISION=${url}`,
         `AWS_ENDPOINT_URL_REKOGNITION=${url}`,
+        `AWS_ENDPOINT_URL_SAGEMAKER=${url}`,
       ]),
     );
+    expect(lookoutProjects.Projects?.map((project) => project.ProjectName)).toEqual(['circuit-boards']);
+    expect(lookoutProject.ProjectDescription).toMatchObject({
+      ProjectName: 'circuit-boards',
+      ProjectArn: 'arn:aws:lookoutvision:us-east-1:123456789012:project/circuit-boards',
+      CreationTimestamp: expect.any(Date),
+    });
+    expect(projects.ProjectDescriptions?.map((project) => [project.ProjectArn, project.Status])).toEqual([
+      [projectArn, 'CREATED'],
+    ]);
+    expect(projects.ProjectDescriptions?.[0]?.CreationTimestamp).toEqual(new Date(1711000000000));
+    expect(endpoints.Endpoints?.map((summary) => [summary.EndpointName, summary.EndpointStatus])).toEqual([
+      ['vision-endpoint', 'InService'],
+    ]);
+    expect(endpoint.CreationTime).toBeInstanceOf(Date);
+    expect(components.InferenceComponents?.map((summary) => summary.InferenceComponentName)).toEqual([
+      'pcb-defects',
+    ]);
+    expect(idle).toMatchObject({
+      InferenceComponentStatus: 'InService',
+      RuntimeConfig: { DesiredCopyCount: 0, CurrentCopyCount: 0 },
+    });
+    expect(scaled).toMatchObject({
+      InferenceComponentStatus: 'InService',
+      RuntimeConfig: { DesiredCopyCount: 2, CurrentCopyCount: 2 },
+    });
     expect(model.ModelDescription?.Status).toBe('TRAINED');
     expect(versions.ProjectVersionDescriptions?.map((version) => version.Status)).toEqual([
       'TRAINING_COMPLETED',
@@ -248,6 +306,8 @@ describe('shiftctl emulator with several providers', () => {
 
     // Assess
     expect(status).toBe(2);
-    expect(err).toContain('--provider: "sagemaker-nope" is not a provider (lookoutvision, rekognition)');
+    expect(err).toContain(
+      '--provider: "sagemaker-nope" is not a provider (lookoutvision, rekognition, sagemaker)',
+    );
   });
 });

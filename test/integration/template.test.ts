@@ -85,7 +85,10 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
  * Actions the Service Authorization Reference lists without any resource type: IAM only honours
  * them on `Resource: "*"`.
  */
-const ACTIONS_WITHOUT_RESOURCE_TYPE = new Set(['lookoutvision:ListModels']);
+const ACTIONS_WITHOUT_RESOURCE_TYPE = new Set([
+  'lookoutvision:ListModels',
+  'sagemaker:ListInferenceComponents',
+]);
 
 /** The statements of the managed policies on the functions' role, in template order. */
 const hostingStatementsOf = (packagedTemplate: Template): Record<string, unknown>[] =>
@@ -449,6 +452,59 @@ describe('the packaged CloudFormation template', () => {
       ),
     ).toBe(false);
   });
+
+  it('grants SageMaker models scaling and describing on their exact inference-component ARNs, and listing alone on "*"', async () => {
+    const text = (await readFile(join(root, 'shifts.yml'), 'utf8')).replace(
+      /^models:[\s\S]*$/m,
+      [
+        'models:',
+        '  - id: copies-1',
+        '    provider: sagemaker',
+        '    endpointName: vision-endpoint',
+        '    inferenceComponentName: Pcb-Defects',
+        '    schedule: weekend-night',
+        '  - id: copies-2',
+        '    provider: sagemaker',
+        '    endpointName: vision-endpoint',
+        '    inferenceComponentName: weld-defects',
+        '    schedule: weekend-night',
+        '',
+      ].join('\n'),
+    );
+    const file = join(dir, 'sagemaker-shifts.yml');
+    await writeFile(file, text);
+    const withSageMaker = await packaged(join(dir, 'sagemaker-only'), { env: { SHIFTS_FILE: file } });
+    const sageMakerArn = (resource: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':sagemaker:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:${resource}`,
+        ],
+      ],
+    });
+    const sageMakerStatements = [
+      {
+        Effect: 'Allow',
+        Action: ['sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:DescribeInferenceComponent'],
+        Resource: [
+          sageMakerArn('inference-component/pcb-defects'),
+          sageMakerArn('inference-component/weld-defects'),
+        ],
+      },
+      { Effect: 'Allow', Action: ['sagemaker:ListInferenceComponents'], Resource: ['*'] },
+    ];
+    expect(hostingStatementsOf(withSageMaker)).toEqual(sageMakerStatements);
+    const sageMakerAnywhere = statementsIn(withSageMaker).filter((statement) =>
+      asList(statement.Action).some((action) => String(action).startsWith('sagemaker:')),
+    );
+    expect(sageMakerAnywhere).toEqual(sageMakerStatements);
+  }, 60_000);
 
   it('grants Rekognition Custom Labels models exactly their versions and projects, next to Lookout for Vision', async () => {
     const projectArn = 'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/1711000000000';

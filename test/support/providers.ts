@@ -14,6 +14,8 @@ export interface ProviderFixture {
   readonly name: string;
   /** Whether a start carries the scheduler's client token to the service (idempotent starts). */
   readonly clientTokens: boolean;
+  /** Whether a start takes a maximum of units besides the minimum (SageMaker's copies do not). */
+  readonly takesMaxInferenceUnits: boolean;
   /**
    * The shifts.yml fields, besides `id` and `schedule`, of the model in `slot` (0 or 1): its
    * provider and the reference naming it on the service. Each slot names another physical model.
@@ -96,6 +98,7 @@ export const lookoutVision: ProviderFixture = {
   id: 'lookoutvision',
   name: 'Lookout for Vision',
   clientTokens: true,
+  takesMaxInferenceUnits: true,
   modelFields: (slot) => ({ provider: 'lookoutvision', ...slotOf(lookoutVisionModels, slot) }),
   emulatorOptions: ({ throttleProbability, ...settings }) => ({
     ...settings,
@@ -156,6 +159,7 @@ export const rekognition: ProviderFixture = {
   id: 'rekognition',
   name: 'Rekognition Custom Labels',
   clientTokens: false,
+  takesMaxInferenceUnits: true,
   modelFields: (slot) => {
     const { projectArn, versionName } = slotOf(rekognitionModels, slot);
     return { provider: 'rekognition', projectArn, versionName };
@@ -196,10 +200,67 @@ export const rekognition: ProviderFixture = {
   },
 };
 
+const sageMakerModels = [
+  { endpointName: 'vision-endpoint', inferenceComponentName: 'pcb-defects' },
+  { endpointName: 'vision-endpoint', inferenceComponentName: 'weld-defects' },
+] as const;
+
+/** SageMaker inference components: by endpoint and component name, copies as units, no client tokens. */
+export const sageMaker: ProviderFixture = {
+  id: 'sagemaker',
+  name: 'SageMaker inference components',
+  clientTokens: false,
+  takesMaxInferenceUnits: false,
+  modelFields: (slot) => ({ provider: 'sagemaker', ...slotOf(sageMakerModels, slot) }),
+  emulatorOptions: ({ throttleProbability, ...settings }) => ({
+    sageMakerOptions: {
+      ...settings,
+      // The settings' start latency is the whole time a start takes, a cold endpoint's included.
+      scaleFromZeroLatency: 0,
+      ...(throttleProbability === undefined ? {} : { faults: { throttleProbability } }),
+    },
+  }),
+  service: (local, slot) => {
+    const address = slotOf(sageMakerModels, slot);
+    const emulator = local.sagemaker;
+    if (!emulator) throw new Error('no SageMaker emulator was started');
+    const updates = () =>
+      emulator
+        .callLog()
+        .filter(
+          (call) =>
+            call.api === 'UpdateInferenceComponentRuntimeConfig' &&
+            call.inferenceComponentName === address.inferenceComponentName,
+        );
+    // A start asks for copies, a stop for none.
+    return {
+      starts: () => updates().filter((call) => (call.copyCount ?? 0) > 0),
+      stops: () => updates().filter((call) => call.copyCount === 0),
+      errorsOfType: (errorType) => emulator.callLog().filter((call) => call.errorType === errorType),
+      errors: () => emulator.callLog().filter((call) => call.outcome === 'error'),
+      billed: () =>
+        emulator.ledger().runs.filter((run) => run.inferenceComponentName === address.inferenceComponentName),
+      status: () => emulator.model(address).status,
+      failNextStarts: (count) => emulator.failNextStarts(address, count),
+      denyStarts: (times) =>
+        emulator.injectError({
+          api: 'UpdateInferenceComponentRuntimeConfig',
+          error: 'AccessDeniedException',
+          times,
+          ...address,
+        }),
+      deleting: () => {
+        emulator.seedModel({ ...address, phase: 'Deleting' });
+      },
+    };
+  },
+};
+
 /** One fixture per registered provider: a provider registered without one is a compile error. */
 const fixtures: Readonly<Record<ProviderId, ProviderFixture>> = {
   lookoutvision: lookoutVision,
   rekognition,
+  sagemaker: sageMaker,
 };
 
 /** Every provider the scheduler drives; the scenario suites run once for each. */

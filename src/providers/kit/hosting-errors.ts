@@ -5,9 +5,14 @@ export type SdkExceptionClass = new (...args: never[]) => Error;
 
 /**
  * What each of a service's SDK exceptions becomes, in order of precedence: the project's code and
- * whether the same call may succeed later without anything else changing.
+ * whether the same call may succeed later without anything else changing. An exception the SDK does
+ * not model (it arrives as the service exception) is matched by its name.
  */
-export type SdkErrorTranslations = readonly (readonly [SdkExceptionClass, HostingErrorCode, boolean])[];
+export type SdkErrorTranslations = readonly (readonly [
+  SdkExceptionClass | string,
+  HostingErrorCode,
+  boolean,
+])[];
 
 /**
  * Builds the translator of one SDK's exceptions into `HostingError`s that keep the original as
@@ -23,7 +28,7 @@ export const hostingErrorTranslator =
     if (error instanceof HostingError) return error;
     const message = error instanceof Error ? error.message : String(error);
     for (const [type, code, retryable] of translations) {
-      if (error instanceof type)
+      if (typeof type === 'string' ? error instanceof Error && error.name === type : error instanceof type)
         return new HostingError(code, `${action}: ${message}`, { cause: error, retryable });
     }
     if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {

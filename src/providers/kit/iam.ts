@@ -61,3 +61,27 @@ export const perProject = (
 
 /** A resource that is its own key: an ARN written out in full. */
 export const literalResource = (arn: string): IamResource => ({ key: arn, resource: arn });
+
+/**
+ * `arn:PARTITION:SERVICE:REGION:ACCOUNT:<resource>` in the stack's partition, region and account.
+ *
+ * @param service - the ARN's service, such as `lookoutvision`
+ * @param resource - what follows the account, such as `model/NAME/1`; also the resource's key
+ */
+export const stackArn = (service: string, resource: string): IamResource => ({
+  key: resource,
+  resource: {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${resource}`,
+      ],
+    ],
+  },
+});

@@ -31,7 +31,10 @@ export interface BatchedObservation<Ref extends ModelRef> {
   foreign(ref: ModelRef): HostingError;
   /** The host's refs as the calls to make, one batch per call (per project, per page of names). */
   batches(refs: readonly Ref[]): readonly (readonly Ref[])[];
-  /** Makes one call; its answer says what it found for each ref of the batch. */
+  /**
+   * Makes one call; its answer says what it found for each ref of the batch, and throws for a ref
+   * whose own further call failed.
+   */
   observeBatch(batch: readonly Ref[]): Promise<(ref: Ref) => Observation>;
   /** What a failed call means for each ref it asked about. */
   failed(error: unknown, batch: readonly Ref[], ref: Ref): Observation | HostingError;
@@ -40,7 +43,7 @@ export interface BatchedObservation<Ref extends ModelRef> {
 /**
  * `ModelHost.observeMany` from the host's own batching: one call per batch, one after another to
  * stay far under the services' request quotas, and a failed call answered for the refs it asked
- * about instead of thrown.
+ * about (a ref's own failure for that ref alone) instead of thrown.
  */
 export const observeInBatches = async <Ref extends ModelRef>(
   refs: readonly ModelRef[],
@@ -54,11 +57,19 @@ export const observeInBatches = async <Ref extends ModelRef>(
     else results.set(how.keyOf(ref), how.foreign(ref));
   }
   for (const batch of how.batches(own)) {
+    let answer: (ref: Ref) => Observation;
     try {
-      const answer = await how.observeBatch(batch);
-      for (const ref of batch) results.set(how.keyOf(ref), answer(ref));
+      answer = await how.observeBatch(batch);
     } catch (error) {
       for (const ref of batch) results.set(how.keyOf(ref), how.failed(error, batch, ref));
+      continue;
+    }
+    for (const ref of batch) {
+      try {
+        results.set(how.keyOf(ref), answer(ref));
+      } catch (error) {
+        results.set(how.keyOf(ref), how.failed(error, batch, ref));
+      }
     }
   }
   return results;

@@ -33,6 +33,8 @@ export interface ProjectVersionFields<
   readonly floating?: (version: string) => boolean;
   /** The fields its shifts.yml entries add to the common ones, the two among them, with their rules and messages. */
   readonly fields: Fields;
+  /** Why its models take no `maxInferenceUnits`, when the service has no maximum to set. */
+  readonly refusesMaxInferenceUnits?: string;
 }
 
 /** The refs and the kind of model of a provider whose models are named by project and version. */
@@ -49,6 +51,7 @@ export interface ProjectVersionNaming<
     readonly provider: Id;
     readonly fields: Fields;
     physicalModel(entry: Readonly<Record<string, unknown>>): PhysicalModel | undefined;
+    readonly refusesMaxInferenceUnits?: string;
   };
   /** Whether `ref` names one of this provider's models. */
   isRef(ref: ModelRef): ref is ProjectVersionRef<Id, Project, Version>;
@@ -88,6 +91,9 @@ export const projectVersionNaming = <
     modelKind: {
       provider,
       fields: fields.fields,
+      ...(fields.refusesMaxInferenceUnits === undefined
+        ? {}
+        : { refusesMaxInferenceUnits: fields.refusesMaxInferenceUnits }),
       physicalModel: (entry) => {
         const place = entry[project];
         const named = entry[version];

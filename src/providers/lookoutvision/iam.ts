@@ -1,24 +1,8 @@
-import { type IamGrants, type IamResource, literalResource, perProject } from '../kit/iam.ts';
+import { type IamGrants, type IamResource, literalResource, perProject, stackArn } from '../kit/iam.ts';
 import type { LookoutVisionModel } from './schema.ts';
 
 /** `arn:PARTITION:lookoutvision:REGION:ACCOUNT:<resource>` of the stack's partition, region and account. */
-const lookoutVisionArn = (resource: string): IamResource => ({
-  key: resource,
-  resource: {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':lookoutvision:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        `:${resource}`,
-      ],
-    ],
-  },
-});
+const lookoutVisionArn = (resource: string): IamResource => stackArn('lookoutvision', resource);
 
 /**
  * The Lookout for Vision grants: StartModel, StopModel and DescribeModel on the model ARNs, in the

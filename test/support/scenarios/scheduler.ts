@@ -38,8 +38,10 @@ export const exampleOn = (provider: ProviderFixture): ShiftsConfig => {
     ...entry(nightModel, 1, 'weekend-night', ['    leadMinutes: 30']),
     '',
   ].join('\n');
+  const text = interfaceExampleText().replace(/^models:[\s\S]*$/m, models);
   return parseShiftsText(
-    interfaceExampleText().replace(/^models:[\s\S]*$/m, models),
+    // A service without a maximum of units runs the early shift at its minimum alone.
+    provider.takesMaxInferenceUnits ? text : text.replace(/^ *maxInferenceUnits: 4\n/m, ''),
     `${provider.id}-example.yml`,
   );
 };
@@ -54,6 +56,7 @@ const simulateOn = (config: ShiftsConfig, local: LocalScheduler, from: Date, to:
     deps: local.deps,
     emulator: local.emulator,
     ...(local.rekognition ? { rekognition: local.rekognition } : {}),
+    ...(local.sagemaker ? { sagemaker: local.sagemaker } : {}),
     from,
     to,
   });
@@ -78,6 +81,9 @@ const hasAcceptedStart = (run: RunRecord) =>
  */
 export const schedulerScenarios = (provider: ProviderFixture): void => {
   const config = exampleOn(provider);
+  /** The early shift's maximum of units, where the service takes one. */
+  const earlyMax = provider.takesMaxInferenceUnits ? { maxInferenceUnits: 4 } : {};
+  const earlyMaxUnits = provider.takesMaxInferenceUnits ? 4 : undefined;
   const opened: ScheduledTest[] = [];
 
   afterEach(async () => {
@@ -120,10 +126,11 @@ export const schedulerScenarios = (provider: ProviderFixture): void => {
       expect(accepted(line.stops())).toHaveLength(1);
       expect(line.errors()).toEqual([]);
       const [run] = await local.deps.runs.list(lineModel);
-      expect(run).toMatchObject({ outcome: 'completed', minInferenceUnits: 2, maxInferenceUnits: 4 });
+      expect(run).toMatchObject({ outcome: 'completed', minInferenceUnits: 2, ...earlyMax });
+      expect(run?.maxInferenceUnits).toBe(earlyMaxUnits);
       const billed = line.billed();
       expect(billed).toEqual([
-        expect.objectContaining({ minInferenceUnits: 2, maxInferenceUnits: 4, outcome: 'stopped' }),
+        expect.objectContaining({ minInferenceUnits: 2, ...earlyMax, outcome: 'stopped' }),
       ]);
       expect(billed[0]?.startedAt).toEqual(fridayEarlyLead);
       expect(measure.billedOutsideUnitMinutes).toBe(0);
@@ -182,8 +189,8 @@ export const schedulerScenarios = (provider: ProviderFixture): void => {
       expect(
         runs.map((run) => [run.origin, run.outcome, run.minInferenceUnits, run.maxInferenceUnits]),
       ).toEqual([
-        ['schedule', 'completed', 2, 4],
-        ['override', 'completed', 2, 4],
+        ['schedule', 'completed', 2, earlyMaxUnits],
+        ['override', 'completed', 2, earlyMaxUnits],
       ]);
       expect(runs[0]?.note).toMatch(/handed over to .*~override without a restart/);
       expect(runs[0]?.billedUntil).toBe(runs[1]?.billedFrom);
@@ -324,7 +331,7 @@ export const schedulerScenarios = (provider: ProviderFixture): void => {
         outcome: 'completed',
         startAttempts: 2,
         minInferenceUnits: 2,
-        maxInferenceUnits: 4,
+        ...earlyMax,
       });
       // A new token for each start and the stop; the service sees them where it takes tokens.
       const tokens = run?.clientTokens as string[];

@@ -6,6 +6,7 @@ import { emulators } from '../../../src/providers/emulators.ts';
 import type { LookoutVisionEngine } from '../../../src/providers/lookoutvision/emulator/engine.ts';
 import { type ProviderId, providerIds } from '../../../src/providers/registry.ts';
 import type { RekognitionEngine } from '../../../src/providers/rekognition/emulator/engine.ts';
+import type { SageMakerEngine } from '../../../src/providers/sagemaker/emulator/engine.ts';
 
 const minute = 60_000;
 
@@ -47,6 +48,19 @@ const services: {
         body: { ProjectVersionArn: first?.projectVersionArn, MinInferenceUnits: 1 },
       });
     },
+  },
+  sagemaker: {
+    models: [
+      { endpointName: 'vision', inferenceComponentName: 'boards' },
+      { endpointName: 'vision', inferenceComponentName: 'labels' },
+    ],
+    path: 'vision/boards',
+    failed: 'Failed',
+    start: (engine) =>
+      (engine as SageMakerEngine).handle({
+        api: 'UpdateInferenceComponentRuntimeConfig',
+        body: { InferenceComponentName: 'boards', DesiredRuntimeConfig: { CopyCount: 1 } },
+      }),
   },
 };
 

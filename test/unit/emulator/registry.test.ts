@@ -13,6 +13,8 @@ const refs: readonly ModelRef[] = [
     projectArn: 'arn:aws:rekognition:eu-central-1:123456789012:project/label-line/1711000000000',
     versionName: 'v1',
   },
+  { provider: 'sagemaker', endpointName: 'vision-endpoint', inferenceComponentName: 'pcb-defects' },
+  { provider: 'sagemaker', endpointName: 'vision-endpoint', inferenceComponentName: 'pcb-defects' },
 ];
 
 describe('the emulator registry', () => {
@@ -46,5 +48,19 @@ describe('the emulator registry', () => {
 
     // Assess
     expect(seeded).toEqual(['circuit-boards/3', 'weld-seams/1']);
+  });
+
+  it('seeds one SageMaker inference component per name, at zero copies', () => {
+    // Prepare
+    const engine = emulators.sagemaker.createEngine({ clock: new VirtualClock('2027-03-26T04:00:00Z') });
+
+    // Act
+    const seeded = emulators.sagemaker.seed(engine, refs);
+
+    // Assess
+    expect(seeded).toEqual(['vision-endpoint/pcb-defects']);
+    expect(engine.models()).toEqual([
+      expect.objectContaining({ status: 'ScaledToZero', desiredCopyCount: 0, currentCopyCount: 0 }),
+    ]);
   });
 });

@@ -275,9 +275,9 @@ describe('validation rules, one each, with the path of the field', () => {
     ],
     [
       'unknown provider',
-      (d) => (d.models[0].provider = 'sagemaker'),
+      (d) => (d.models[0].provider = 'vertex-ai'),
       'models[0].provider',
-      '"sagemaker" is not a provider (lookoutvision, rekognition)',
+      '"vertex-ai" is not a provider (lookoutvision, rekognition, sagemaker)',
     ],
     [
       'unknown day',

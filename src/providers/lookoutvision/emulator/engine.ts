@@ -112,6 +112,8 @@ export class LookoutVisionEngine extends HostingEngine<{
 }> {
   readonly seedSchema = seedModelBody;
   #projects = new Map<string, Map<string, ModelRecord>>();
+  /** When each project was created (seeded), for ListProjects and DescribeProject. */
+  #projectsCreatedAt = new Map<string, number>();
   #tokens = new Map<string, TokenEntry>();
 
   constructor(options: LookoutVisionEngineOptions) {
@@ -129,7 +131,7 @@ export class LookoutVisionEngine extends HostingEngine<{
     const modelVersion = 'modelVersion' in request ? request.modelVersion : undefined;
     const clientToken = 'clientToken' in request ? request.clientToken : undefined;
     const scope: RequestScope = {
-      projectName: request.projectName,
+      ...(request.projectName === undefined ? {} : { projectName: request.projectName }),
       ...(modelVersion === undefined ? {} : { modelVersion }),
     };
     return this.kernel.answer(
@@ -154,7 +156,44 @@ export class LookoutVisionEngine extends HostingEngine<{
         return ok(200, this.#listModels(request, now));
       case 'DetectAnomalies':
         return ok(200, this.#detect(request, now));
+      case 'ListProjects':
+        return ok(200, this.#listProjects(request));
+      case 'DescribeProject':
+        return ok(200, {
+          ProjectDescription: { ...this.#projectMetadata(request.projectName), Datasets: [] },
+        });
     }
+  }
+
+  /** The projects by name, paginated: the read call a person tries first with the AWS CLI. */
+  #listProjects(request: Extract<ApiRequest, { api: 'ListProjects' }>): Record<string, unknown> {
+    return this.kernel.pageOf([...this.#projects.keys()].sort(), {
+      listing: 'projects',
+      token: request.nextToken,
+      pageSize: this.#pageSize(request.maxResults),
+      field: 'Projects',
+      describe: (name) => this.#projectMetadata(name),
+      invalidToken: () => lookoutVisionError('ValidationException', 'Invalid nextToken.'),
+    });
+  }
+
+  /** The page size a list request's `maxResults` query parameter asks for. */
+  #pageSize(maxResults: string | undefined): number {
+    return this.kernel.pageSizeOf(maxResults === undefined ? undefined : Number(maxResults), () =>
+      lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.'),
+    );
+  }
+
+  #projectMetadata(projectName: string): Record<string, unknown> {
+    const createdAt = this.#projectsCreatedAt.get(projectName);
+    if (createdAt === undefined || !this.#projects.has(projectName))
+      throw notFound(projectName, 'PROJECT', `Project ${projectName} does not exist.`);
+    const { region, accountId } = this.kernel;
+    return {
+      ProjectName: projectName,
+      ProjectArn: `arn:aws:lookoutvision:${region}:${accountId}:project/${projectName}`,
+      CreationTimestamp: createdAt / 1000,
+    };
   }
 
   #startModel(request: Extract<ApiRequest, { api: 'StartModel' }>, now: number): Answer {
@@ -295,10 +334,7 @@ export class LookoutVisionEngine extends HostingEngine<{
     if (!projectPattern.test(request.projectName)) {
       throw lookoutVisionError('ValidationException', `Invalid project name: ${request.projectName}`);
     }
-    const pageSize = request.maxResults === undefined ? this.kernel.pageSize : Number(request.maxResults);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      throw lookoutVisionError('ValidationException', 'maxResults must be an integer from 1 to 100.');
-    }
+    const pageSize = this.#pageSize(request.maxResults);
     const versions = this.#projects.get(request.projectName);
     if (!versions)
       throw notFound(request.projectName, 'PROJECT', `Project ${request.projectName} does not exist.`);
@@ -349,7 +385,7 @@ export class LookoutVisionEngine extends HostingEngine<{
     return this.#projects.get(address.projectName)?.get(address.modelVersion);
   }
 
-  protected compare(a: ModelRecord, b: ModelRecord): number {
+  protected override compare(a: ModelRecord, b: ModelRecord): number {
     return a.projectName.localeCompare(b.projectName) || Number(a.modelVersion) - Number(b.modelVersion);
   }
 
@@ -362,6 +398,8 @@ export class LookoutVisionEngine extends HostingEngine<{
     const now = this.clock.now().getTime();
     const versions = this.#projects.get(spec.projectName) ?? new Map<string, ModelRecord>();
     this.#projects.set(spec.projectName, versions);
+    if (!this.#projectsCreatedAt.has(spec.projectName))
+      this.#projectsCreatedAt.set(spec.projectName, this.clock.now().getTime());
     const status = spec.status ?? 'TRAINED';
     const { region, accountId } = this.kernel;
     const model: ModelRecord = {
@@ -382,6 +420,8 @@ export class LookoutVisionEngine extends HostingEngine<{
   /** Creates an empty project, so ListModels answers an empty list rather than ResourceNotFound. */
   seedProject(projectName: string): void {
     if (!this.#projects.has(projectName)) this.#projects.set(projectName, new Map());
+    if (!this.#projectsCreatedAt.has(projectName))
+      this.#projectsCreatedAt.set(projectName, this.clock.now().getTime());
   }
 
   /** Puts a HOSTED model into SYSTEM_UPDATING for `durationMs`; it is HOSTED again afterwards. */
@@ -400,11 +440,12 @@ export class LookoutVisionEngine extends HostingEngine<{
   /** Forgets models and client tokens; the kernel forgets faults, the ledger and the call log. */
   protected forget(): void {
     this.#projects.clear();
+    this.#projectsCreatedAt.clear();
     this.#tokens.clear();
   }
 
   /** Projects and system updates over the admin API. */
-  adminRoute(route: string, body: unknown): AdminResponse | undefined {
+  override adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return lookoutVisionAdminRoute(this, route, body);
   }
 

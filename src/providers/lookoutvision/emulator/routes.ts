@@ -27,11 +27,26 @@ export interface LookoutVisionAdmin {
 
 const modelPath = /^\/2020-11-20\/projects\/([^/]+)\/models\/([^/]+)(?:\/(start|stop|detect))?$/;
 const listPath = /^\/2020-11-20\/projects\/([^/]+)\/models$/;
+const projectsPath = /^\/2020-11-20\/projects$/;
+const projectPath = /^\/2020-11-20\/projects\/([^/]+)$/;
 
 /** Decodes the REST-JSON request the SDK serialises for each operation; undefined for any other path. */
 export const lookoutVisionRequestOf = (request: WireRequest): ApiRequest | undefined => {
   const { method, url, body } = request;
   const token = headerOf(request, 'x-amzn-client-token');
+  if (method === 'GET' && projectsPath.test(url.pathname)) {
+    const maxResults = url.searchParams.get('maxResults');
+    const nextToken = url.searchParams.get('nextToken');
+    return {
+      api: 'ListProjects',
+      ...(maxResults === null ? {} : { maxResults }),
+      ...(nextToken === null ? {} : { nextToken }),
+    };
+  }
+  const project = projectPath.exec(url.pathname);
+  if (project?.[1] && method === 'GET') {
+    return { api: 'DescribeProject', projectName: decodeURIComponent(project[1]) };
+  }
   const list = listPath.exec(url.pathname);
   if (list?.[1] && method === 'GET') {
     const maxResults = url.searchParams.get('maxResults');

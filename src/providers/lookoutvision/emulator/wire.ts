@@ -28,7 +28,9 @@ export type LookoutVisionApiName =
   | 'StopModel'
   | 'DescribeModel'
   | 'ListModels'
-  | 'DetectAnomalies';
+  | 'DetectAnomalies'
+  | 'ListProjects'
+  | 'DescribeProject';
 
 export const lookoutVisionApiNames: readonly LookoutVisionApiName[] = [
   'StartModel',
@@ -36,6 +38,8 @@ export const lookoutVisionApiNames: readonly LookoutVisionApiName[] = [
   'DescribeModel',
   'ListModels',
   'DetectAnomalies',
+  'ListProjects',
+  'DescribeProject',
 ];
 
 /** One model version, addressed the way the service addresses it. */
@@ -67,6 +71,13 @@ export type ApiRequest =
       readonly maxResults?: string;
       readonly nextToken?: string;
     }
+  | {
+      readonly api: 'ListProjects';
+      readonly projectName?: undefined;
+      readonly maxResults?: string;
+      readonly nextToken?: string;
+    }
+  | { readonly api: 'DescribeProject'; readonly projectName: string }
   | {
       readonly api: 'DetectAnomalies';
       readonly projectName: string;

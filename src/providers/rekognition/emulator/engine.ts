@@ -9,7 +9,7 @@ import type { AdminResponse } from '../../../emulator/engine.ts';
 import { HostingEngine } from '../../../emulator/hosting-engine.ts';
 import {
   type Answer,
-  type CallOutcome,
+  answer,
   type HostedModel,
   type HostingSnapshot,
   hostingSnapshot,
@@ -18,7 +18,7 @@ import {
   seededUnits,
   wireUnits,
 } from '../../../emulator/kernel.ts';
-import { parseUnits } from '../../../emulator/requests.ts';
+import { bodyFields, parseUnits } from '../../../emulator/requests.ts';
 import type { WireRequest, WireResponse } from '../../../emulator/wire.ts';
 import {
   rekognitionAdminRoute,
@@ -166,7 +166,35 @@ export class RekognitionEngine extends HostingEngine<{
         return answer(this.#stop(fields, now), 'accepted');
       case 'DescribeProjectVersions':
         return answer(this.#describeVersions(fields, now), 'ok');
+      case 'DescribeProjects':
+        return answer(this.#describeProjects(fields), 'ok');
     }
+  }
+
+  /** The projects, newest first, filtered by `ProjectNames` (at most 10), paginated. */
+  #describeProjects(fields: Record<string, unknown>): Record<string, unknown> {
+    const wanted = namesFilter(fields.ProjectNames, 'ProjectNames', 'project');
+    const all = [...this.#projects.values()]
+      .filter((project) => wanted === undefined || wanted.has(project.name))
+      .reverse();
+    return this.kernel.pageOf(all, {
+      listing: 'projects',
+      token: fields.NextToken,
+      pageSize: this.#pageSize(fields.MaxResults),
+      field: 'ProjectDescriptions',
+      describe: (project) => ({
+        ProjectArn: project.arn,
+        // The ARN ends in the project's creation instant in milliseconds.
+        CreationTimestamp: Number(/\/(\d+)$/.exec(project.arn)?.[1] ?? 0) / 1000,
+        Status: 'CREATED',
+        Feature: 'CUSTOM_LABELS',
+      }),
+      invalidToken: () => rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
+    });
+  }
+
+  #pageSize(maxResults: unknown): number {
+    return this.kernel.pageSizeOf(maxResults, () => invalidParameter('MaxResults must be from 1 to 100.'));
   }
 
   #start(fields: Record<string, unknown>, now: number): { Status: 'STARTING' } {
@@ -203,21 +231,7 @@ export class RekognitionEngine extends HostingEngine<{
 
   #describeVersions(fields: Record<string, unknown>, now: number): Record<string, unknown> {
     const project = this.#findProject(fields.ProjectArn);
-    const names = fields.VersionNames;
-    if (
-      names !== undefined &&
-      (!Array.isArray(names) ||
-        names.length < 1 ||
-        names.length > 10 ||
-        !names.every((name) => typeof name === 'string' && namePattern.test(name)))
-    ) {
-      throw invalidParameter('VersionNames must hold 1 to 10 version names.');
-    }
-    const pageSize = fields.MaxResults === undefined ? this.kernel.pageSize : fields.MaxResults;
-    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      throw invalidParameter('MaxResults must be from 1 to 100.');
-    }
-    const wanted = names === undefined ? undefined : new Set(names as string[]);
+    const wanted = namesFilter(fields.VersionNames, 'VersionNames', 'version');
     // The service lists versions from the newest to the oldest.
     const all = [...project.versions.values()]
       .filter((version) => wanted === undefined || wanted.has(version.versionName))
@@ -227,7 +241,7 @@ export class RekognitionEngine extends HostingEngine<{
       {
         listing: project.arn,
         token: fields.NextToken,
-        pageSize,
+        pageSize: this.#pageSize(fields.MaxResults),
         field: 'ProjectVersionDescriptions',
         describe,
         invalidToken: () => rekognitionError('InvalidPaginationTokenException', 'Invalid NextToken.'),
@@ -266,10 +280,6 @@ export class RekognitionEngine extends HostingEngine<{
 
   protected lookup(address: VersionAddress): VersionRecord | undefined {
     return this.#projects.get(address.projectName)?.versions.get(address.versionName);
-  }
-
-  protected compare(a: VersionRecord, b: VersionRecord): number {
-    return a.projectName.localeCompare(b.projectName) || a.versionName.localeCompare(b.versionName);
   }
 
   protected snapshot(version: VersionRecord): ProjectVersionSnapshot {
@@ -313,17 +323,13 @@ export class RekognitionEngine extends HostingEngine<{
     const now = this.clock.now().getTime();
     const status = spec.status ?? 'TRAINING_COMPLETED';
     const latencies = { ...spec.latencies };
-    const phase: Phase<ProjectVersionStatus> =
-      status === 'STARTING'
-        ? { status, until: now + this.kernel.draw(latencies, 'start'), becomes: 'RUNNING' }
-        : status === 'STOPPING'
-          ? {
-              status,
-              until: now + this.kernel.draw(latencies, 'stop'),
-              becomes: 'STOPPED',
-              closes: 'stopped',
-            }
-          : { status };
+    const phase: Phase<ProjectVersionStatus> = this.kernel.seededPhase(
+      status,
+      latencies,
+      now,
+      starting,
+      stopping,
+    );
     const version: VersionRecord = {
       projectName: spec.projectName,
       versionName: spec.versionName,
@@ -347,15 +353,10 @@ export class RekognitionEngine extends HostingEngine<{
   }
 
   /** Projects under a chosen ARN over the admin API. */
-  adminRoute(route: string, body: unknown): AdminResponse | undefined {
+  override adminRoute(route: string, body: unknown): AdminResponse | undefined {
     return rekognitionAdminRoute(this, route, body);
   }
 }
-
-const answer = (body: unknown, outcome: CallOutcome): Answer => ({
-  response: { httpStatus: 200, body },
-  outcome,
-});
 
 const billedOf = (version: VersionRecord): RekognitionBilled => ({
   projectName: version.projectName,
@@ -378,5 +379,16 @@ const describe = (version: VersionRecord): Record<string, unknown> => {
   };
 };
 
-const bodyFields = (body: unknown): Record<string, unknown> =>
-  typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+/** The names a describe request filters by (1 to 10 valid names), or undefined when it names none. */
+const namesFilter = (names: unknown, field: string, what: string): ReadonlySet<string> | undefined => {
+  if (names === undefined) return undefined;
+  if (
+    !Array.isArray(names) ||
+    names.length < 1 ||
+    names.length > 10 ||
+    !names.every((name) => typeof name === 'string' && namePattern.test(name))
+  ) {
+    throw invalidParameter(`${field} must hold 1 to 10 ${what} names.`);
+  }
+  return new Set(names as string[]);
+};

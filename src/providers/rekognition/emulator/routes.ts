@@ -7,10 +7,9 @@ import { z } from 'zod';
 import { done, latenciesSchema } from '../../../emulator/admin.ts';
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';
-import { awsJson11, jsonTarget, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
+import { jsonRequestOf, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
 import {
   type ProjectVersionStatus,
-  type RekognitionApiName,
   type RekognitionApiRequest,
   rekognitionApiNames,
   type VersionAddress,
@@ -39,32 +38,14 @@ export interface RekognitionAdmin {
   seedProject(projectName: string, arn?: string): string;
 }
 
-const targetPrefix = 'RekognitionService';
-
 /**
  * The request a RekognitionService target names, or the protocol's answer when it names no
  * operation or its body is not JSON; undefined for a request to another service.
  */
 export const rekognitionRequestOf = (
   request: WireRequest,
-): RekognitionApiRequest | WireResponse | undefined => {
-  const api = jsonTarget(request, targetPrefix);
-  if (api === undefined) return undefined;
-  if (request.method !== 'POST' || request.url.pathname !== '/' || !isApiName(api)) {
-    return awsJson11.unknownOperation(request);
-  }
-  try {
-    return { api, body: request.body.length === 0 ? {} : JSON.parse(request.body.toString('utf8')) };
-  } catch {
-    return {
-      httpStatus: 400,
-      body: { __type: 'SerializationException', message: 'The request body is not JSON.' },
-    };
-  }
-};
-
-const isApiName = (name: string): name is RekognitionApiName =>
-  rekognitionApiNames.includes(name as RekognitionApiName);
+): RekognitionApiRequest | WireResponse | undefined =>
+  jsonRequestOf(request, 'RekognitionService', rekognitionApiNames);
 
 const statuses = [
   'TRAINING_IN_PROGRESS',

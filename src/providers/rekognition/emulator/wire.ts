@@ -3,9 +3,9 @@
  * status of each exception, name and ARN patterns.
  */
 import type { ServiceDescription } from '../../../emulator/hosting-engine.ts';
-import type { FaultErrors } from '../../../emulator/kernel.ts';
+import { type FaultErrors, plainFaultErrors } from '../../../emulator/kernel.ts';
 import { type ServiceError, serviceErrors } from '../../../emulator/service-error.ts';
-import { awsJson11 } from '../../../emulator/wire.ts';
+import { awsJson11, type JsonRequest } from '../../../emulator/wire.ts';
 
 /** Every status a Rekognition Custom Labels project version can have. */
 export type ProjectVersionStatus =
@@ -24,13 +24,18 @@ export type ProjectVersionStatus =
   | 'DEPRECATED'
   | 'EXPIRED';
 
-/** The operations the emulator serves. */
-export type RekognitionApiName = 'StartProjectVersion' | 'StopProjectVersion' | 'DescribeProjectVersions';
+/** The operations the emulator serves: the scheduler's, and DescribeProjects for a person looking around. */
+export type RekognitionApiName =
+  | 'StartProjectVersion'
+  | 'StopProjectVersion'
+  | 'DescribeProjectVersions'
+  | 'DescribeProjects';
 
 export const rekognitionApiNames: readonly RekognitionApiName[] = [
   'StartProjectVersion',
   'StopProjectVersion',
   'DescribeProjectVersions',
+  'DescribeProjects',
 ];
 
 /** One project version, addressed by names (the ARNs follow from them and the creation instant). */
@@ -40,10 +45,7 @@ export interface VersionAddress {
 }
 
 /** A JSON 1.1 request: the operation from `X-Amz-Target` and the parsed, not yet validated, body. */
-export interface RekognitionApiRequest {
-  readonly api: RekognitionApiName;
-  readonly body: unknown;
-}
+export type RekognitionApiRequest = JsonRequest<RekognitionApiName>;
 
 /** The exceptions the emulator answers with, named as the service names them. */
 export type RekognitionErrorType =
@@ -95,20 +97,11 @@ export const versionOfArn = (arn: unknown): { projectName: string; versionName: 
   return match?.[3] && match[4] ? { projectName: match[3], versionName: match[4] } : undefined;
 };
 
-const throttled = (message: string, retryAfterSeconds: number): ServiceError =>
-  rekognitionError('ThrottlingException', message, {}, retryAfterSeconds);
-
 /** How Rekognition answers the kernel's quota and faults. */
-export const faultErrors: FaultErrors<RekognitionApiName, RekognitionErrorType> = {
-  throttled: (_api, message, retryAfterSeconds) => throttled(message, retryAfterSeconds),
-  internal: () => rekognitionError('InternalServerError', 'Internal server error.'),
-  injected: (spec, _scope, retryAfterSeconds) => {
-    const message = spec.message ?? `Injected ${spec.error} for ${spec.api}.`;
-    return spec.error === 'ThrottlingException'
-      ? throttled(message, retryAfterSeconds)
-      : rekognitionError(spec.error, message);
-  },
-};
+export const faultErrors: FaultErrors<RekognitionApiName, RekognitionErrorType> = plainFaultErrors(
+  rekognitionError,
+  { type: 'InternalServerError', message: 'Internal server error.' },
+);
 
 /** Rekognition Custom Labels as the kernel serves it: JSON 1.1, versions by project and version name. */
 export const rekognitionService: ServiceDescription<{

@@ -1,0 +1,18 @@
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { ProviderDefinition } from '../provider.ts';
+import { createSageMakerClient } from './client.ts';
+import { SageMakerModelHost } from './host.ts';
+import { sageMakerIamGrants } from './iam.ts';
+import { type SageMakerModel, type SageMakerRef, sageMakerNaming } from './schema.ts';
+import { sageMakerStatuses } from './statuses.ts';
+
+/** SageMaker inference components: named by endpoint and component, scaled in copies, no client token. */
+export const sageMaker: ProviderDefinition<SageMakerRef, SageMakerClient, SageMakerModel> = {
+  createClient: createSageMakerClient,
+  createHost: (client) => new SageMakerModelHost(client),
+  // Named by endpoint and component, as a project and its version are.
+  ...sageMakerNaming,
+  // Words the host reads off a component's status and copy counts, not the service's statuses alone.
+  statuses: sageMakerStatuses,
+  iamGrants: sageMakerIamGrants,
+};
