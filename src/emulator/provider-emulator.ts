@@ -20,6 +20,16 @@ export type EmulatorOptions<Options extends KernelOptions<string>, Seed> = Omit<
     readonly models?: readonly Seed[];
   };
 
+/** How one model is measured at its engine: what the simulation reads minute by minute and at the end. */
+export interface ModelMeasurement {
+  /** The model's status word at the service, as the provider's status table names it. */
+  status(): string;
+  /** Start calls the service accepted (token replays not counted). */
+  acceptedStarts(): number;
+  /** The runs the service billed. */
+  billedRuns(): readonly { startedAt: Date; endedAt: Date | null; minInferenceUnits: number }[];
+}
+
 /** One provider's emulator. */
 export interface ProviderEmulator<
   Engine extends EmulatorEngine = EmulatorEngine,
@@ -38,6 +48,8 @@ export interface ProviderEmulator<
    * each is named at the service (`project/version`), once per physical model.
    */
   seed(engine: Engine, refs: readonly ModelRef[]): string[];
+  /** How the model `ref` names is measured at `engine`; undefined for a ref of another provider. */
+  measure(engine: Engine, ref: ModelRef): ModelMeasurement | undefined;
 }
 
 /** What a provider's emulator is made of besides what every one shares. */
@@ -50,6 +62,8 @@ export interface ProviderEmulatorParts<Options, Engine extends EmulatorEngine, R
   isRef(ref: ModelRef): ref is Ref;
   /** What seeding the model `ref` names takes: its address at the service, and what it lives in. */
   seedOf(ref: Ref): object;
+  /** How the model `ref` names is measured at `engine`. */
+  measure(engine: Engine, ref: Ref): ModelMeasurement;
 }
 
 /** What an engine's `seedModel` takes. */
@@ -88,5 +102,6 @@ export const providerEmulator = <
       for (const seed of seeds.values()) engine.seedModel(seed);
       return [...seeds.keys()];
     },
+    measure: (engine, ref) => (parts.isRef(ref) ? parts.measure(engine, ref) : undefined),
   };
 };

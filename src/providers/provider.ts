@@ -1,3 +1,4 @@
+import type { StandardRetryStrategy } from '@smithy/util-retry';
 import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
 import type { Model, ModelKind } from '../schedule/config.ts';
 import type { IamGrants } from './kit/iam.ts';
@@ -10,6 +11,8 @@ export interface CommonClientOptions {
   readonly region?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly maxAttempts?: number;
+  /** How the SDK retries a failed call; unset, its standard strategy. */
+  readonly retryStrategy?: StandardRetryStrategy;
 }
 
 /**

@@ -8,28 +8,21 @@ import { VirtualClock } from '../emulator/clock.ts';
 import { type EmulatorServer, runningEmulator, startEmulatorServer } from '../emulator/server.ts';
 import type { TableNames } from '../platform/env.ts';
 import { type ShiftsConfig, shiftsRules } from '../providers/config.ts';
-import { emulators, refsOf } from '../providers/emulators.ts';
-import { createLookoutVisionClient } from '../providers/lookoutvision/client.ts';
-import {
-  createLookoutVisionEngine,
-  type LookoutVisionEmulatorOptions,
-  type RunningLookoutVisionEmulator,
+import { emulators, providersOf, refsOf } from '../providers/emulators.ts';
+import type {
+  LookoutVisionEmulatorOptions,
+  RunningLookoutVisionEmulator,
 } from '../providers/lookoutvision/emulator/index.ts';
-import { LookoutVisionModelHost } from '../providers/lookoutvision/host.ts';
-import { createRekognitionClient } from '../providers/rekognition/client.ts';
-import {
-  createRekognitionEngine,
-  type RekognitionEmulatorOptions,
-  type RunningRekognitionEmulator,
+import type { ProviderDefinition } from '../providers/provider.ts';
+import { type ProviderId, providerIds, providers } from '../providers/registry.ts';
+import type {
+  RekognitionEmulatorOptions,
+  RunningRekognitionEmulator,
 } from '../providers/rekognition/emulator/index.ts';
-import { RekognitionModelHost } from '../providers/rekognition/host.ts';
-import { createSageMakerClient } from '../providers/sagemaker/client.ts';
-import {
-  createSageMakerEngine,
-  type RunningSageMakerEmulator,
-  type SageMakerEmulatorOptions,
+import type {
+  RunningSageMakerEmulator,
+  SageMakerEmulatorOptions,
 } from '../providers/sagemaker/emulator/index.ts';
-import { SageMakerModelHost } from '../providers/sagemaker/host.ts';
 import { DynamoConfigRepository } from '../store/dynamo-config-repository.ts';
 import { DynamoRunRepository } from '../store/dynamo-run-repository.ts';
 
@@ -77,11 +70,12 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Starts one emulator server holding every model of `config`, each ready to start (Lookout for
- * Vision always; Rekognition when the config has Rekognition models, under the config's project
- * ARNs), points real SDK clients at it through the SDK's own `AWS_ENDPOINT_URL_<SERVICE>`
- * variables, and builds the scheduler's stores and hosts as the Lambdas do. The engines' quota
- * counts virtual seconds, since the whole pass happens at one virtual instant, and their throttling
- * answers carry no wall-clock `Retry-After` (the SDK's own backoff still applies).
+ * Vision always; every other registered provider when the config has models of it, seeded by its
+ * emulator entry), points real SDK clients at it through the SDK's own `AWS_ENDPOINT_URL_<SERVICE>`
+ * variables, and builds the scheduler's stores and, from the provider registry, its hosts as the
+ * Lambdas do. The engines' quota counts virtual seconds, since the whole pass happens at one
+ * virtual instant, and their throttling answers carry no wall-clock `Retry-After` (the SDK's own
+ * backoff still applies).
  */
 export const startLocalScheduler = async (options: LocalSchedulerOptions): Promise<LocalScheduler> => {
   const {
@@ -98,68 +92,50 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
   const clock = new VirtualClock(start);
   const virtual = { monotonicNowMs: () => clock.now().getTime(), retryAfterSeconds: 0 };
   const refs = refsOf(config);
-  const lookoutVision = createLookoutVisionEngine({ ...virtual, ...lookoutOptions, clock });
-  emulators.lookoutvision.seed(lookoutVision, refs);
-  const hasRekognition = config.models.some((model) => model.provider === 'rekognition');
-  const rekognitionEngine = hasRekognition
-    ? createRekognitionEngine({ ...virtual, ...rekognitionOptions, clock })
-    : undefined;
-  if (rekognitionEngine) emulators.rekognition.seed(rekognitionEngine, refs);
-  const hasSageMaker = config.models.some((model) => model.provider === 'sagemaker');
-  const sageMakerEngine = hasSageMaker
-    ? createSageMakerEngine({ ...virtual, ...sageMakerOptions, clock })
-    : undefined;
-  if (sageMakerEngine) emulators.sagemaker.seed(sageMakerEngine, refs);
+  // Lookout for Vision always (the `emulator` handle); every other provider when the config uses it.
+  const configured = providersOf(config);
+  const used = providerIds.filter((id) => id === 'lookoutvision' || configured.includes(id));
+  const engineOptions: Record<ProviderId, object | undefined> = {
+    lookoutvision: lookoutOptions,
+    rekognition: rekognitionOptions,
+    sagemaker: sageMakerOptions,
+  };
+  const engines = used.map((id) => {
+    const engine = emulators[id].createEngine({ ...virtual, ...engineOptions[id], clock });
+    emulators[id].seed(engine, refs);
+    return engine;
+  });
   const server = await startEmulatorServer({
-    engines: [
-      lookoutVision,
-      ...(rekognitionEngine ? [rekognitionEngine] : []),
-      ...(sageMakerEngine ? [sageMakerEngine] : []),
-    ],
+    engines,
     ...(port === undefined ? {} : { port }),
     ...(responseDelayMs === undefined ? {} : { responseDelayMs }),
   });
-  process.env.AWS_ENDPOINT_URL_LOOKOUTVISION = server.url;
-  if (rekognitionEngine) process.env.AWS_ENDPOINT_URL_REKOGNITION = server.url;
-  if (sageMakerEngine) process.env.AWS_ENDPOINT_URL_SAGEMAKER = server.url;
-  const emulator = runningEmulator(lookoutVision, server) as LocalScheduler['emulator'];
-  const rekognition = rekognitionEngine
-    ? (runningEmulator(rekognitionEngine, server) as NonNullable<LocalScheduler['rekognition']>)
-    : undefined;
-  const sagemaker = sageMakerEngine
-    ? (runningEmulator(sageMakerEngine, server) as NonNullable<LocalScheduler['sagemaker']>)
-    : undefined;
+  for (const id of used) process.env[emulators[id].endpointVariable] = server.url;
+  const running = Object.fromEntries(
+    engines.map((engine) => [engine.service, runningEmulator(engine, server)]),
+  ) as Partial<Record<ProviderId, unknown>>;
+  const emulator = running.lookoutvision as LocalScheduler['emulator'];
+  const rekognition = running.rekognition as LocalScheduler['rekognition'];
+  const sagemaker = running.sagemaker as LocalScheduler['sagemaker'];
 
   // The SDK still retries throttled and failed calls (3 attempts), but without wall-clock backoff
   // or adaptive rate limiting: the quota counts virtual seconds, and a day passes in seconds here.
-  const retryStrategy = () => new ConfiguredRetryStrategy(3, () => 1);
   const region = process.env.AWS_REGION ?? 'eu-central-1';
-  const client = createLookoutVisionClient({
-    region,
-    credentials: localCredentials,
-    retryStrategy: retryStrategy(),
-  });
-  const hosts: HostRegistry = {
-    lookoutvision: new LookoutVisionModelHost(client),
-  };
-  let rekognitionClient: RekognitionClient | undefined;
-  if (rekognition) {
-    rekognitionClient = createRekognitionClient({
+  const clients: Partial<Record<ProviderId, unknown>> = {};
+  const hosts: HostRegistry = {};
+  for (const provider of providers as readonly ProviderDefinition[]) {
+    if (!used.includes(provider.id as ProviderId)) continue;
+    const client = provider.createClient({
       region,
       credentials: localCredentials,
-      retryStrategy: retryStrategy(),
+      retryStrategy: new ConfiguredRetryStrategy(3, () => 1),
     });
-    hosts.rekognition = new RekognitionModelHost(rekognitionClient);
+    clients[provider.id as ProviderId] = client;
+    hosts[provider.id] = provider.createHost(client);
   }
-  let sageMakerClient: SageMakerClient | undefined;
-  if (sagemaker) {
-    sageMakerClient = createSageMakerClient({
-      region,
-      credentials: localCredentials,
-      retryStrategy: retryStrategy(),
-    });
-    hosts.sagemaker = new SageMakerModelHost(sageMakerClient);
-  }
+  const client = clients.lookoutvision as LookoutVisionClient;
+  const rekognitionClient = clients.rekognition as RekognitionClient | undefined;
+  const sageMakerClient = clients.sagemaker as SageMakerClient | undefined;
 
   return {
     clock,
@@ -178,9 +154,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
       sleep: async () => {},
     },
     close: async () => {
-      client.destroy();
-      rekognitionClient?.destroy();
-      sageMakerClient?.destroy();
+      for (const sdkClient of Object.values(clients)) (sdkClient as { destroy(): void }).destroy();
       await server.close();
     },
   };

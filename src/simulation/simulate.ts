@@ -2,28 +2,26 @@ import type { ModelOutcome, PassReport, ReconcileDeps } from '../app/reconcile.t
 import { reconcile } from '../app/reconcile.ts';
 import { reconcileEdge } from '../app/shift-edge.ts';
 import type { VirtualClock } from '../emulator/clock.ts';
+import type { EmulatorEngine } from '../emulator/engine.ts';
+import type { ModelMeasurement } from '../emulator/provider-emulator.ts';
 import type { ObservedState } from '../hosting/model-host.ts';
 import type { ShiftsConfig } from '../providers/config.ts';
-import type { ModelStatus, RunningLookoutVisionEmulator } from '../providers/lookoutvision/emulator/index.ts';
-import { observedStateOfLookoutVisionStatus } from '../providers/lookoutvision/statuses.ts';
-import {
-  type ProjectVersionStatus,
-  projectNameOfArn,
-  type RunningRekognitionEmulator,
-} from '../providers/rekognition/emulator/index.ts';
-import { observedStateOfRekognitionStatus } from '../providers/rekognition/statuses.ts';
-import type { ComponentPhase, RunningSageMakerEmulator } from '../providers/sagemaker/emulator/index.ts';
-import { observedStateOfSageMakerStatus } from '../providers/sagemaker/statuses.ts';
+import { emulators } from '../providers/emulators.ts';
+import { observedStateOfStatus } from '../providers/kit/statuses.ts';
+import type { RunningLookoutVisionEmulator } from '../providers/lookoutvision/emulator/index.ts';
+import { providerOf, refOfModel } from '../providers/registry.ts';
+import type { RunningRekognitionEmulator } from '../providers/rekognition/emulator/index.ts';
+import type { RunningSageMakerEmulator } from '../providers/sagemaker/emulator/index.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
 
 const minuteMs = 60_000;
 
 /**
- * A model's status at its hosting service: Lookout for Vision's or Rekognition's own word, or a
- * SageMaker inference component's status read with its copy counts.
+ * A model's status at its hosting service: the service's own word (a SageMaker inference
+ * component's status read with its copy counts), as its provider's status table names it.
  */
-export type HostingStatus = ModelStatus | ProjectVersionStatus | ComponentPhase;
+export type HostingStatus = string;
 
 /** A span of time in which a model had one status at the hosting service. */
 export interface StatusSpan {
@@ -103,86 +101,28 @@ export interface SimulationOptions {
   readonly onProgress?: (progress: { at: Date; hosted: number; passes: number; report?: PassReport }) => void;
 }
 
-/** How one model is measured at its emulator. */
-interface Measured {
+/** How one model is measured at its emulator: its provider's emulator measurement and status table. */
+interface Measured extends ModelMeasurement {
   readonly id: string;
-  status(): HostingStatus;
-  /** The scheduler's reading of a status: the adapter's own mapping. */
+  /** The scheduler's reading of a status: the provider's own status table. */
   stateOf(status: HostingStatus): ObservedState;
-  /** Start calls the service accepted (token replays not counted). */
-  acceptedStarts(): number;
-  billedRuns(): readonly { startedAt: Date; endedAt: Date | null; minInferenceUnits: number }[];
 }
 
+/** `model` measured at the engine of its provider among `engines`; undefined when none holds it. */
 const measuredOf = (
   model: ShiftsConfig['models'][number],
-  emulator: RunningLookoutVisionEmulator,
-  rekognition: RunningRekognitionEmulator | undefined,
-  sagemaker: RunningSageMakerEmulator | undefined,
+  engines: readonly EmulatorEngine[],
 ): Measured | undefined => {
-  if (model.provider === 'lookoutvision') {
-    const address = { projectName: model.projectName, modelVersion: model.modelVersion };
-    const same = (entry: { projectName?: string | undefined; modelVersion?: string | undefined }) =>
-      entry.projectName === address.projectName && entry.modelVersion === address.modelVersion;
-    return {
-      id: model.id,
-      status: () => emulator.model(address).status,
-      stateOf: observedStateOfLookoutVisionStatus,
-      acceptedStarts: () =>
-        emulator
-          .callLog()
-          .filter((call) => call.api === 'StartModel' && call.outcome === 'accepted' && same(call)).length,
-      billedRuns: () => emulator.ledger().runs.filter(same),
-    };
-  }
-  if (model.provider === 'sagemaker') {
-    if (!sagemaker) return undefined;
-    const address = {
-      endpointName: model.endpointName,
-      inferenceComponentName: model.inferenceComponentName,
-    };
-    const same = (entry: { inferenceComponentName?: string | undefined }) =>
-      entry.inferenceComponentName === address.inferenceComponentName;
-    return {
-      id: model.id,
-      status: () => sagemaker.model(address).status,
-      stateOf: observedStateOfSageMakerStatus,
-      acceptedStarts: () =>
-        sagemaker
-          .callLog()
-          .filter(
-            (call) =>
-              call.api === 'UpdateInferenceComponentRuntimeConfig' &&
-              call.outcome === 'accepted' &&
-              (call.copyCount ?? 0) > 0 &&
-              same(call),
-          ).length,
-      billedRuns: () => sagemaker.ledger().runs.filter(same),
-    };
-  }
-  if (!rekognition) return undefined;
-  const address = { projectName: projectNameOfArn(model.projectArn) ?? '', versionName: model.versionName };
+  const ref = refOfModel(model);
+  const provider = providerOf(ref.provider);
+  const engine = engines.find((candidate) => candidate.service === ref.provider);
+  if (!provider || !engine) return undefined;
+  const measurement = emulators[provider.id as keyof typeof emulators].measure(engine, ref);
+  if (!measurement) return undefined;
   return {
     id: model.id,
-    status: () => rekognition.model(address).status,
-    stateOf: observedStateOfRekognitionStatus,
-    acceptedStarts: () => {
-      const versionArn = rekognition.model(address).projectVersionArn;
-      return rekognition
-        .callLog()
-        .filter(
-          (call) =>
-            call.api === 'StartProjectVersion' &&
-            call.outcome === 'accepted' &&
-            call.projectVersionArn === versionArn,
-        ).length;
-    },
-    billedRuns: () =>
-      rekognition
-        .ledger()
-        .runs.filter(
-          (run) => run.projectName === address.projectName && run.versionName === address.versionName,
-        ),
+    ...measurement,
+    stateOf: (status) => observedStateOfStatus(provider.statuses, status),
   };
 };
 
@@ -201,8 +141,9 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   for (const firing of firings)
     firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
 
+  const engines = [emulator, rekognition, sagemaker].filter((engine) => engine !== undefined);
   const models = config.models.flatMap((model) => {
-    const measured = measuredOf(model, emulator, rekognition, sagemaker);
+    const measured = measuredOf(model, engines);
     return measured ? [measured] : [];
   });
   const timelines = new Map(

@@ -27,6 +27,19 @@ export const lookoutVisionEmulator = providerEmulator({
     // "latest" needs a real version behind it.
     modelVersion: ref.modelVersion === 'latest' ? '1' : ref.modelVersion,
   }),
+  measure: (engine, ref) => {
+    const address = { projectName: ref.projectName, modelVersion: ref.modelVersion };
+    const same = (entry: { projectName?: string | undefined; modelVersion?: string | undefined }) =>
+      entry.projectName === address.projectName && entry.modelVersion === address.modelVersion;
+    return {
+      status: () => engine.model(address).status,
+      acceptedStarts: () =>
+        engine
+          .callLog()
+          .filter((call) => call.api === 'StartModel' && call.outcome === 'accepted' && same(call)).length,
+      billedRuns: () => engine.ledger().runs.filter(same),
+    };
+  },
 });
 
 /** A Lookout for Vision engine holding `options.models`, on `options.clock` (default: the system clock). */

@@ -33,6 +33,29 @@ export const rekognitionEmulator = providerEmulator({
     // Under the exact project ARN the file names, so the scheduler's calls find it.
     return { projectName, projectArn: ref.projectArn, versionName: ref.versionName };
   },
+  measure: (engine, ref) => {
+    const address = { projectName: projectNameOfArn(ref.projectArn) ?? '', versionName: ref.versionName };
+    return {
+      status: () => engine.model(address).status,
+      acceptedStarts: () => {
+        const versionArn = engine.model(address).projectVersionArn;
+        return engine
+          .callLog()
+          .filter(
+            (call) =>
+              call.api === 'StartProjectVersion' &&
+              call.outcome === 'accepted' &&
+              call.projectVersionArn === versionArn,
+          ).length;
+      },
+      billedRuns: () =>
+        engine
+          .ledger()
+          .runs.filter(
+            (run) => run.projectName === address.projectName && run.versionName === address.versionName,
+          ),
+    };
+  },
 });
 
 /** A Rekognition engine holding `options.models`, on `options.clock` (default: the system clock). */

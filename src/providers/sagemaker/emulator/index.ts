@@ -31,6 +31,26 @@ export const sageMakerEmulator = providerEmulator({
     }),
   isRef: sageMaker.isRef,
   seedOf: (ref) => ({ endpointName: ref.endpointName, inferenceComponentName: ref.inferenceComponentName }),
+  // A start is a scale-up of the component's copies from zero.
+  measure: (engine, ref) => {
+    const address = { endpointName: ref.endpointName, inferenceComponentName: ref.inferenceComponentName };
+    const same = (entry: { inferenceComponentName?: string | undefined }) =>
+      entry.inferenceComponentName === address.inferenceComponentName;
+    return {
+      status: () => engine.model(address).status,
+      acceptedStarts: () =>
+        engine
+          .callLog()
+          .filter(
+            (call) =>
+              call.api === 'UpdateInferenceComponentRuntimeConfig' &&
+              call.outcome === 'accepted' &&
+              (call.copyCount ?? 0) > 0 &&
+              same(call),
+          ).length,
+      billedRuns: () => engine.ledger().runs.filter(same),
+    };
+  },
 });
 
 /** A SageMaker engine holding `options.models`, on `options.clock` (default: the system clock). */
