@@ -17,6 +17,7 @@ import {
 import { LookoutVisionModelHost } from '../../../src/providers/lookoutvision/host.ts';
 import { lookoutVisionNaming } from '../../../src/providers/lookoutvision/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
+import { emulatedServiceParts } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -113,18 +114,7 @@ export const startLookoutVisionHarness = async (): Promise<LookoutVisionHarness>
               call.projectName === addressOf(ref).projectName &&
               call.modelVersion === addressOf(ref).modelVersion,
           ).length,
-      throttledRequests: async () =>
-        emulator.callLog().filter((call) => call.errorType === 'ThrottlingException').length,
-      injectFault: async (operation, code, times) => {
-        const error = exceptionOf[code];
-        if (!error) throw new Error(`the emulator has no exception for ${code}`);
-        emulator.injectError({ api: apiOf[operation], error, times });
-      },
-      setQuota: async (requestsPerSecond) => emulator.setQuota(requestsPerSecond),
-      delayResponses: async (ms) => emulator.setResponseDelay(ms),
-      teardown: async () => {
-        client.destroy();
-      },
+      ...emulatedServiceParts(emulator, client, apiOf, exceptionOf),
     };
   };
   return {

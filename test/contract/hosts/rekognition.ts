@@ -19,6 +19,7 @@ import {
 import { RekognitionModelHost } from '../../../src/providers/rekognition/host.ts';
 import { rekognitionNaming } from '../../../src/providers/rekognition/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
+import { emulatedServiceParts } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -118,18 +119,7 @@ export const startRekognitionHarness = async (): Promise<RekognitionHarness> => 
               call.projectVersionArn === arn,
           ).length;
       },
-      throttledRequests: async () =>
-        emulator.callLog().filter((call) => call.errorType === 'ThrottlingException').length,
-      injectFault: async (operation, code, times) => {
-        const error = exceptionOf[code];
-        if (!error) throw new Error(`the emulator has no exception for ${code}`);
-        emulator.injectError({ api: apiOf[operation], error, times });
-      },
-      setQuota: async (requestsPerSecond) => emulator.setQuota(requestsPerSecond),
-      delayResponses: async (ms) => emulator.setResponseDelay(ms),
-      teardown: async () => {
-        client.destroy();
-      },
+      ...emulatedServiceParts(emulator, client, apiOf, exceptionOf),
     };
   };
   return {

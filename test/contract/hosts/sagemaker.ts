@@ -18,6 +18,7 @@ import {
 import { SageMakerModelHost } from '../../../src/providers/sagemaker/host.ts';
 import { isSageMakerRef } from '../../../src/providers/sagemaker/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
+import { emulatedServiceParts } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -122,18 +123,7 @@ export const startSageMakerHarness = async (): Promise<SageMakerHarness> => {
               (call.copyCount ?? 0) > 0 &&
               call.inferenceComponentName === addressOf(ref).inferenceComponentName,
           ).length,
-      throttledRequests: async () =>
-        emulator.callLog().filter((call) => call.errorType === 'ThrottlingException').length,
-      injectFault: async (operation, code, times) => {
-        const error = exceptionOf[code];
-        if (!error) throw new Error(`the emulator has no exception for ${code}`);
-        emulator.injectError({ api: apiOf[operation], error, times });
-      },
-      setQuota: async (requestsPerSecond) => emulator.setQuota(requestsPerSecond),
-      delayResponses: async (ms) => emulator.setResponseDelay(ms),
-      teardown: async () => {
-        client.destroy();
-      },
+      ...emulatedServiceParts(emulator, client, apiOf, exceptionOf),
     };
   };
   return {
