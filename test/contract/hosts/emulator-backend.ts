@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import type { HostingErrorCode } from '../../../src/hosting/model-host.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
 
@@ -36,3 +37,15 @@ export const emulatedServiceParts = <Api extends string, ErrorType extends strin
     client.destroy();
   },
 });
+
+/**
+ * Points the SDK clients built from here on at an emulator through the SDK's own endpoint variable,
+ * with placeholder credentials, until `vi.unstubAllEnvs()`.
+ */
+export const stubEmulatorEnv = (endpointVariable: string, url: string): void => {
+  vi.stubEnv(endpointVariable, url);
+  vi.stubEnv('AWS_REGION', 'eu-central-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
+  vi.stubEnv('AWS_SESSION_TOKEN', '');
+};

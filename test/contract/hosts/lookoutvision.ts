@@ -17,7 +17,7 @@ import {
 import { LookoutVisionModelHost } from '../../../src/providers/lookoutvision/host.ts';
 import { lookoutVisionNaming } from '../../../src/providers/lookoutvision/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
-import { emulatedServiceParts } from './emulator-backend.ts';
+import { emulatedServiceParts, stubEmulatorEnv } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -68,11 +68,7 @@ export const startLookoutVisionHarness = async (): Promise<LookoutVisionHarness>
     defaultPageSize: 2,
     requestsPerSecond: Number.POSITIVE_INFINITY,
   });
-  vi.stubEnv('AWS_ENDPOINT_URL_LOOKOUTVISION', emulator.url);
-  vi.stubEnv('AWS_REGION', 'eu-central-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
+  stubEmulatorEnv('AWS_ENDPOINT_URL_LOOKOUTVISION', emulator.url);
   let modelCounter = 0;
   const backend = async (): Promise<ModelHostContractBackend> => {
     emulator.reset();

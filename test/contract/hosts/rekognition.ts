@@ -19,7 +19,7 @@ import {
 import { RekognitionModelHost } from '../../../src/providers/rekognition/host.ts';
 import { rekognitionNaming } from '../../../src/providers/rekognition/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
-import { emulatedServiceParts } from './emulator-backend.ts';
+import { emulatedServiceParts, stubEmulatorEnv } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -71,11 +71,7 @@ export const startRekognitionHarness = async (): Promise<RekognitionHarness> => 
     defaultPageSize: 2,
     requestsPerSecond: Number.POSITIVE_INFINITY,
   });
-  vi.stubEnv('AWS_ENDPOINT_URL_REKOGNITION', emulator.url);
-  vi.stubEnv('AWS_REGION', 'eu-central-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
+  stubEmulatorEnv('AWS_ENDPOINT_URL_REKOGNITION', emulator.url);
   const seed: RekognitionHarness['seed'] = (projectName, versionName, status) => {
     const version = emulator.seedModel({ projectName, versionName, ...(status ? { status } : {}) });
     const ref: ModelRef = { provider: 'rekognition', projectArn: version.projectArn, versionName };

@@ -18,7 +18,7 @@ import {
 import { SageMakerModelHost } from '../../../src/providers/sagemaker/host.ts';
 import { isSageMakerRef } from '../../../src/providers/sagemaker/schema.ts';
 import type { HostOperation, ModelHostContractBackend } from '../model-host.contract.ts';
-import { emulatedServiceParts } from './emulator-backend.ts';
+import { emulatedServiceParts, stubEmulatorEnv } from './emulator-backend.ts';
 import type { HostHarness } from './harness.ts';
 
 export const hour = 60 * 60 * 1000;
@@ -68,11 +68,7 @@ export const startSageMakerHarness = async (): Promise<SageMakerHarness> => {
     defaultPageSize: 2,
     requestsPerSecond: Number.POSITIVE_INFINITY,
   });
-  vi.stubEnv('AWS_ENDPOINT_URL_SAGEMAKER', emulator.url);
-  vi.stubEnv('AWS_REGION', 'eu-central-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'emulator');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
+  stubEmulatorEnv('AWS_ENDPOINT_URL_SAGEMAKER', emulator.url);
   const seed: SageMakerHarness['seed'] = (endpointName, inferenceComponentName, phase) => {
     const component = emulator.seedModel({
       endpointName,
