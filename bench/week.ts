@@ -1,25 +1,31 @@
 /**
- * A week of the example shifts across the spring-forward change, run four ways against the same
- * emulator (starts take 5–15 minutes, stops 1–3), and measured at the service the same way:
+ * A week of the demo fleet (the example shifts plus a Rekognition Custom Labels model and a SageMaker
+ * inference component) across the spring-forward change, run four ways against the same emulators
+ * (starts take 5–15 minutes, stops 1–3), and measured at the services the same way:
  * - `shiftctl tick` every 5 minutes, through the CLI (DynamoDB Local, real SDK clients),
  * - the scheduler as deployed: the 5-minute tick plus the shift-edge schedules,
- * - a plain cron: StartModel at each shift start, StopModel at each shift end,
+ * - a plain cron: a start at each shift start, a stop at each shift end,
  * - a 5-minute reconciler: every 5 minutes, start a stopped model inside a shift, stop one outside.
- * Coverage is the share of shift minutes the model was HOSTED; "outside plan" is what the service
- * billed outside the planned runs (lead included) plus a 10-minute stop slack.
+ * The two baselines keep no records: each call goes through the model's provider adapter with a
+ * fresh random client token, and a refused call is lost. Coverage is the share of shift minutes the
+ * model was HOSTED; "outside plan" is what the service billed outside the planned runs (lead
+ * included) plus a 10-minute stop slack.
  */
-import { DescribeModelCommand, StartModelCommand, StopModelCommand } from '@aws-sdk/client-lookoutvision';
+import { randomUUID } from 'node:crypto';
 import { applyConfig } from '../src/app/apply-config.ts';
 import type { PassReport } from '../src/app/reconcile.ts';
+import { modelRefOf } from '../src/app/reconcile.ts';
 import { ensureTables } from '../src/app/tables.ts';
 import { readConfigFile } from '../src/cli/context.ts';
 import { formatHours, formatShare, formatUsd } from '../src/cli/format.ts';
 import { main } from '../src/cli/main.ts';
 import { renderTable, right } from '../src/cli/render.ts';
+import type { ModelHost } from '../src/hosting/model-host.ts';
 import { createDynamoDbClient, createDynamoDocumentClient } from '../src/platform/aws-clients.ts';
 import { startDynamoDbLocal } from '../src/platform/dynamodb-local.ts';
 import type { TableNames } from '../src/platform/env.ts';
 import type { ShiftsConfig } from '../src/providers/config.ts';
+import { resolvedModel } from '../src/schedule/config.ts';
 import { type Window, windowsBetween } from '../src/schedule/windows.ts';
 import { type LocalScheduler, startLocalScheduler } from '../src/simulation/local-scheduler.ts';
 import { type Driver, type SimulationResult, simulate } from '../src/simulation/simulate.ts';
@@ -27,7 +33,7 @@ import { type Driver, type SimulationResult, simulate } from '../src/simulation/
 const from = new Date('2027-03-21T12:00:00+01:00');
 const to = new Date('2027-03-28T12:00:00+02:00');
 const minute = 60_000;
-const shiftsFile = new URL('../shifts.yml', import.meta.url).pathname;
+const fleetFile = new URL('../src/demo/fleet.yml', import.meta.url).pathname;
 
 type Strategy = (context: { local: LocalScheduler; config: ShiftsConfig; tables: TableNames }) => Driver;
 
@@ -50,9 +56,6 @@ const cliTick: Strategy = ({ tables }) => {
   };
 };
 
-const lookoutModels = (config: ShiftsConfig) =>
-  config.models.flatMap((model) => (model.provider === 'lookoutvision' ? [model] : []));
-
 const ignoreRefusals = async (send: () => Promise<unknown>) => {
   try {
     await send();
@@ -61,34 +64,39 @@ const ignoreRefusals = async (send: () => Promise<unknown>) => {
   }
 };
 
-/** StartModel with a window's units and the SDK's own random token, as a script without records would. */
-const startFor = (
-  local: LocalScheduler,
-  address: { ProjectName: string; ModelVersion: string },
-  window: Window,
-): Promise<void> =>
+/** Each model with its place and the adapter of its provider. */
+const fleetOf = (local: LocalScheduler, config: ShiftsConfig) =>
+  config.models.map((model) => {
+    const ref = modelRefOf(model);
+    const host = local.deps.hosts[ref.provider] as ModelHost;
+    return { id: model.id, ref, host };
+  });
+
+type Member = ReturnType<typeof fleetOf>[number];
+
+/** A start with a window's units and a random token, as a script without records would send it. */
+const startFor = ({ host, ref }: Member, window: Window): Promise<void> =>
   ignoreRefusals(() =>
-    local.client.send(
-      new StartModelCommand({
-        ...address,
-        MinInferenceUnits: window.minInferenceUnits,
-        ...(window.maxInferenceUnits === undefined ? {} : { MaxInferenceUnits: window.maxInferenceUnits }),
-      }),
-    ),
+    host.start(ref, {
+      minInferenceUnits: window.minInferenceUnits,
+      ...(window.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: window.maxInferenceUnits }),
+      clientToken: randomUUID(),
+    }),
   );
+
+const stopFor = ({ host, ref }: Member): Promise<void> =>
+  ignoreRefusals(() => host.stop(ref, { clientToken: randomUUID() }));
 
 /** A cron job per shift edge: start at the shift's start, stop at its end, nothing else. */
 const plainCron: Strategy = ({ local, config }) => {
   const windows = windowsBetween(config, from, to);
+  const fleet = fleetOf(local, config);
   return async (at) => {
     const t = at.getTime();
-    for (const model of lookoutModels(config)) {
-      const address = { ProjectName: model.projectName, ModelVersion: model.modelVersion };
-      if (windows.some((w) => w.model === model.id && w.end.getTime() === t)) {
-        await ignoreRefusals(() => local.client.send(new StopModelCommand(address)));
-      }
-      for (const window of windows.filter((w) => w.model === model.id && w.start.getTime() === t)) {
-        await startFor(local, address, window);
+    for (const member of fleet) {
+      if (windows.some((w) => w.model === member.id && w.end.getTime() === t)) await stopFor(member);
+      for (const window of windows.filter((w) => w.model === member.id && w.start.getTime() === t)) {
+        await startFor(member, window);
       }
     }
     return noReports;
@@ -98,32 +106,31 @@ const plainCron: Strategy = ({ local, config }) => {
 /** Every five minutes: inside a shift and stopped → start; outside and hosted → stop. No lead, no records. */
 const naiveReconciler: Strategy = ({ local, config }) => {
   const windows = windowsBetween(config, from, to);
+  const fleet = fleetOf(local, config);
   return async (at) => {
     const t = at.getTime();
     if ((t - from.getTime()) % (5 * minute) !== 0) return noReports;
-    for (const model of lookoutModels(config)) {
-      const address = { ProjectName: model.projectName, ModelVersion: model.modelVersion };
+    for (const member of fleet) {
       const window = windows.find(
-        (w) => w.model === model.id && w.start.getTime() <= t && t < w.end.getTime(),
+        (w) => w.model === member.id && w.start.getTime() <= t && t < w.end.getTime(),
       );
-      const { ModelDescription } = await local.client.send(new DescribeModelCommand(address));
-      const status = ModelDescription?.Status;
-      if (window && (status === 'TRAINED' || status === 'HOSTING_FAILED')) {
-        await startFor(local, address, window);
-      } else if (!window && status === 'HOSTED') {
-        await ignoreRefusals(() => local.client.send(new StopModelCommand(address)));
-      }
+      const { state } = await member.host.observe(member.ref);
+      if (window && (state === 'stopped' || state === 'failed')) await startFor(member, window);
+      else if (!window && state === 'hosted') await stopFor(member);
     }
     return noReports;
   };
 };
 
-const summarise = (name: string, result: SimulationResult, seconds: number) => {
+const summarise = (name: string, config: ShiftsConfig, result: SimulationResult, seconds: number) => {
   const sum = (pick: (m: SimulationResult['models'][number]) => number) =>
     result.models.reduce((total, model) => total + pick(model), 0);
   const shiftMinutes = sum((m) => m.shiftMinutes);
   const hostedShiftMinutes = sum((m) => m.hostedShiftMinutes);
   const billedUnitHours = sum((m) => m.billedUnitMinutes) / 60;
+  const cost = sum(
+    (m) => (m.billedUnitMinutes / 60) * resolvedModel(config, m.model).pricePerInferenceUnitHour,
+  );
   return {
     name,
     coverage: hostedShiftMinutes / shiftMinutes,
@@ -131,17 +138,22 @@ const summarise = (name: string, result: SimulationResult, seconds: number) => {
     lateWindows: sum((m) => m.lateWindows.length),
     billedUnitHours,
     outsideUnitHours: sum((m) => m.billedOutsideUnitMinutes) / 60,
-    // The example prices every model at 4 USD per inference-unit hour.
-    cost: billedUnitHours * 4,
+    cost,
     seconds,
   };
+};
+
+const latencies = {
+  seed: 5,
+  startLatency: { minMs: 5 * minute, maxMs: 15 * minute },
+  stopLatency: { minMs: 1 * minute, maxMs: 3 * minute },
 };
 
 export const run = async (): Promise<void> => {
   process.env.AWS_REGION ??= 'eu-central-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-  const config = readConfigFile(shiftsFile);
+  const config = readConfigFile(fleetFile);
   const dynamo = await startDynamoDbLocal();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
   const rows: ReturnType<typeof summarise>[] = [];
@@ -163,9 +175,9 @@ export const run = async (): Promise<void> => {
         start: from,
         documents,
         tables,
-        seed: 5,
-        startLatency: { minMs: 5 * minute, maxMs: 15 * minute },
-        stopLatency: { minMs: 1 * minute, maxMs: 3 * minute },
+        ...latencies,
+        rekognitionOptions: latencies,
+        sageMakerOptions: latencies,
       });
       try {
         await applyConfig(local.deps.configs, config, { source: 'shifts.yml', at: from });
@@ -174,11 +186,13 @@ export const run = async (): Promise<void> => {
           config,
           deps: local.deps,
           emulator: local.emulator,
+          ...(local.rekognition ? { rekognition: local.rekognition } : {}),
+          ...(local.sagemaker ? { sagemaker: local.sagemaker } : {}),
           from,
           to,
           ...(strategy ? { driver: strategy({ local, config, tables }) } : {}),
         });
-        rows.push(summarise(name, result, (performance.now() - started) / 1000));
+        rows.push(summarise(name, config, result, (performance.now() - started) / 1000));
       } finally {
         await local.close();
         documents.destroy();
@@ -189,7 +203,7 @@ export const run = async (): Promise<void> => {
   }
   const ours = rows[0];
   console.log(
-    `a week from ${from.toISOString()} to ${to.toISOString()} (Europe/Berlin springs forward on 2027-03-28)`,
+    `the demo fleet (${config.models.length} models: ${[...new Set(config.models.map((m) => m.provider))].join(', ')}), a week from ${from.toISOString()} to ${to.toISOString()} (Europe/Berlin springs forward on 2027-03-28)`,
   );
   console.log(
     renderTable(

@@ -22,6 +22,11 @@ export interface ModelHostContractBackend {
    * copies) refuses a start that names a maximum as Validation, and reports no maximum.
    */
   readonly takesMaxInferenceUnits?: boolean;
+  /**
+   * Whether asking for what the model already wants is answered as accepted without a second
+   * request (SageMaker's copy count), rather than refused as Conflict (default false).
+   */
+  readonly acceptsWhatIsWanted?: boolean;
   /** A new model the service knows, stopped, distinct from every other in the test. */
   createStoppedModel(): Promise<ModelRef>;
   /** `count` new stopped models in one project (or its equivalent), enough for several list pages. */
@@ -216,6 +221,7 @@ export const describeModelHostContract = (
     describe('client tokens', () => {
       it('refuses a repeated start as Conflict where the service has no token, and starts only once', async (context) => {
         context.skip(host.supportsClientToken, 'the service deduplicates the token instead');
+        context.skip(backend.acceptsWhatIsWanted === true, 'the service accepts what is already wanted');
         // Prepare
         const ref = await backend.createStoppedModel();
         const request = { minInferenceUnits: 2, clientToken: 'shift-early-2027-03-26' };
@@ -223,6 +229,35 @@ export const describeModelHostContract = (
 
         // Act
         const error = await caught(host.start(ref, request));
+
+        // Assess
+        expect(error).toMatchObject({ code: 'Conflict', retryable: false });
+        expect(await backend.acceptedStarts(ref)).toBe(1);
+      });
+
+      it('accepts a repeated start as what is already wanted, and starts only once', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted !== true, 'the service refuses a repeat instead');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+        const request = { minInferenceUnits: 2, clientToken: 'shift-early-2027-03-26' };
+        await host.start(ref, request);
+
+        // Act
+        const repeated = await host.start(ref, request);
+
+        // Assess
+        expect(repeated.state).toBe('starting');
+        expect(await backend.acceptedStarts(ref)).toBe(1);
+      });
+
+      it('refuses a start for other units while the first is under way as Conflict', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted !== true, 'covered by the repeated-start case');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+        await host.start(ref, { minInferenceUnits: 2, clientToken: 'c-first-units' });
+
+        // Act
+        const error = await caught(host.start(ref, { minInferenceUnits: 3, clientToken: 'c-other-units' }));
 
         // Assess
         expect(error).toMatchObject({ code: 'Conflict', retryable: false });
@@ -260,7 +295,8 @@ export const describeModelHostContract = (
         expect(await backend.acceptedStarts(ref)).toBe(1);
       });
 
-      it('refuses a start with a new token while the model is hosted as Conflict', async () => {
+      it('refuses a start with a new token while the model is hosted as Conflict', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted === true, 'the service accepts what is already wanted');
         // Prepare
         const ref = await backend.createStoppedModel();
         await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-first' });
@@ -272,6 +308,21 @@ export const describeModelHostContract = (
         // Assess
         expect(error).toMatchObject({ code: 'Conflict', retryable: false });
         expect(error.cause).toBeInstanceOf(Error);
+      });
+
+      it('accepts a start of a model hosted with those units as it is, and starts only once', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted !== true, 'the service refuses a repeat instead');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+        await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-first' });
+        await backend.completeTransitions();
+
+        // Act
+        const again = await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-second' });
+
+        // Assess
+        expect(again.state).toBe('hosted');
+        expect(await backend.acceptedStarts(ref)).toBe(1);
       });
 
       it('refuses the same token with other units as Validation', async (context) => {
@@ -301,7 +352,8 @@ export const describeModelHostContract = (
     });
 
     describe('errors', () => {
-      it('refuses to stop a model that is not running as Conflict', async () => {
+      it('refuses to stop a model that is not running as Conflict', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted === true, 'the service accepts what is already wanted');
         // Prepare
         const ref = await backend.createStoppedModel();
 
@@ -310,6 +362,33 @@ export const describeModelHostContract = (
 
         // Assess
         expect(error.code).toBe('Conflict');
+      });
+
+      it('accepts a stop of a stopped model as it is, and it stays stopped', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted !== true, 'the service refuses it instead');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+
+        // Act
+        const accepted = await host.stop(ref, { clientToken: 'c-stop-idle' });
+        await backend.completeTransitions();
+
+        // Assess
+        expect(accepted.state).toBe('stopped');
+        expect((await host.observe(ref)).state).toBe('stopped');
+      });
+
+      it('refuses to stop a model that is starting as Conflict', async (context) => {
+        context.skip(backend.acceptsWhatIsWanted !== true, 'covered by the stopped case');
+        // Prepare
+        const ref = await backend.createStoppedModel();
+        await host.start(ref, { minInferenceUnits: 1, clientToken: 'c-start-then-stop' });
+
+        // Act
+        const error = await caught(host.stop(ref, { clientToken: 'c-stop-starting' }));
+
+        // Assess
+        expect(error).toMatchObject({ code: 'Conflict', retryable: false });
       });
 
       it('refuses to start an unknown model as ResourceNotFound', async () => {

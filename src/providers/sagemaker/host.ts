@@ -5,9 +5,11 @@
  *
  * A start sets the component's copy count to the shift's minimum units, a stop sets it to zero, both
  * with UpdateInferenceComponentRuntimeConfig. The call takes no client token and accepts any count
- * at any time, so the adapter observes the component first and refuses, as Conflict, a start of a
- * component that already wants copies and a stop of one that is not hosted: a repeated or crossed
- * request is never sent again, whatever the caller's records say.
+ * at any time, so the adapter observes the component first. A component that already wants the
+ * count asked for (a repeated start while it scales up or runs with those copies, a repeated stop
+ * while it scales down or holds none) is answered as accepted without a second request; a start of
+ * a component that wants another count, or a stop of one that is starting, is refused as Conflict. A
+ * repeated or crossed request is never sent again, whatever the caller's records say.
  */
 import {
   ConflictException,
@@ -129,7 +131,8 @@ export class SageMakerModelHost extends kit.SdkModelHost<SageMakerRef> {
 
   /**
    * Scales the component to `minInferenceUnits` copies, once it is seen with none wanted (stopped,
-   * or failed). The client token is ignored: the API has none.
+   * or failed); one that already wants that many is accepted as it is. The client token is
+   * ignored: the API has none.
    */
   protected sendStart(target: SageMakerRef, request: StartRequest, options: CallOptions) {
     if (request.maxInferenceUnits !== undefined) {
@@ -147,7 +150,10 @@ export class SageMakerModelHost extends kit.SdkModelHost<SageMakerRef> {
     return this.#scale(target, request.minInferenceUnits, ['stopped', 'failed'], options);
   }
 
-  /** Scales a hosted component to zero copies. The client token is ignored: the API has none. */
+  /**
+   * Scales a hosted component to zero copies; one that already wants none (scaling down, or at
+   * zero) is accepted as it is. The client token is ignored: the API has none.
+   */
   protected sendStop(target: SageMakerRef, _request: StopRequest, options: CallOptions) {
     return this.#scale(target, 0, ['hosted'], options);
   }
@@ -163,6 +169,8 @@ export class SageMakerModelHost extends kit.SdkModelHost<SageMakerRef> {
     if (seen.state === 'missing') {
       throw new HostingError('ResourceNotFound', `${action}: ${seen.message}`, { retryable: false });
     }
+    // The desired count is what the service works toward: asking for it again changes nothing.
+    if (wantsAlready(seen, copies)) return seen.rawStatus === undefined ? {} : { Status: seen.rawStatus };
     if (!from.includes(seen.state)) {
       const message = `${action}: the component is ${seen.state} (${seen.rawStatus}); not scaled to ${copies}`;
       // The observation is the cause: no request was sent.
@@ -234,6 +242,12 @@ export class SageMakerModelHost extends kit.SdkModelHost<SageMakerRef> {
     return found;
   }
 }
+
+/** Whether an observed component already wants `copies`: scaling to them, or holding them. */
+const wantsAlready = (seen: Observation, copies: number): boolean =>
+  copies === 0
+    ? seen.state === 'stopping' || seen.state === 'stopped'
+    : (seen.state === 'starting' || seen.state === 'hosted') && seen.minInferenceUnits === copies;
 
 /** SageMaker answers "not found" with a ValidationException whose message says it could not find. */
 const isCouldNotFind = (error: unknown): boolean =>

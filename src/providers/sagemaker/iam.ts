@@ -28,7 +28,7 @@ export const sageMakerIamGrants = (models: readonly SageMakerModel[]): IamGrants
       ['sagemaker:UpdateInferenceComponentRuntimeConfig', 'sagemaker:DescribeInferenceComponent'],
       components,
     ),
-    // Lists only: IAM honours ListInferenceComponents on "*" alone.
+    // The Service Authorization Reference gives this List action no resource type: "*" is all IAM honours.
     { actions: ['sagemaker:ListInferenceComponents'], fixed: [literalResource('*')] },
   ];
 };

@@ -87,6 +87,7 @@ export const startSageMakerHarness = async (): Promise<SageMakerHarness> => {
     return {
       host: new SageMakerModelHost(client),
       takesMaxInferenceUnits: false,
+      acceptsWhatIsWanted: true,
       createStoppedModel: async () => {
         modelCounter += 1;
         return seed('contract', `component-${modelCounter}`).ref;
