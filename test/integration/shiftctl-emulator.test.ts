@@ -2,7 +2,7 @@
  * `shiftctl emulator` end to end: the real command in its own process on the real clock, the real
  * SDK client pointed at it only by AWS_ENDPOINT_URL_LOOKOUTVISION. This is issue 4's "Must show".
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,10 +189,51 @@ const mixedFile = (): string => {
   return file;
 };
 
-/** Starts `shiftctl emulator ARGS` and resolves once it has printed `variables` endpoint lines. */
-const startCommand = async (args: readonly string[], variables: number) => {
+/** The AWS CLI on PATH, if any. */
+const awsCli = (): string | undefined => {
+  const found = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  return found.status === 0 ? 'aws' : undefined;
+};
+
+/** Runs `aws ARGS --endpoint-url URL` with throwaway credentials; resolves with what it printed. */
+const runAwsCli = (
+  url: string,
+  region: string,
+  args: readonly string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn('aws', [...args, '--endpoint-url', url, '--output', 'json'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: 'emulator',
+        AWS_SECRET_ACCESS_KEY: 'emulator',
+        AWS_DEFAULT_REGION: region,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+
+/**
+ * Starts `shiftctl emulator ARGS` and resolves once it has printed `variables` endpoint lines. The
+ * emulator's region is `region`, or its default when none is given.
+ */
+const startCommand = async (args: readonly string[], variables: number, region?: string) => {
+  const { AWS_REGION: _inherited, ...env } = process.env;
   const child = spawn(process.execPath, ['bin/shiftctl.js', 'emulator', '--port', '0', ...args], {
     cwd: repoRoot,
+    env: region === undefined ? env : { ...env, AWS_REGION: region },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -284,6 +325,78 @@ describe('shiftctl emulator with several providers', () => {
       'TRAINING_COMPLETED',
     ]);
     expect(await exited).toBe(0);
+  });
+
+  it('answers the read and scale calls of the AWS CLI (botocore, another SDK) in the region it is set to', async (context) => {
+    const cli = awsCli();
+    context.skip(cli === undefined, 'the AWS CLI is not installed');
+    // Prepare
+    const { child, url } = await startCommand(['-f', mixedFile(), '--start-latency', '600'], 3, 'eu-west-1');
+    const aws = (...args: string[]) => runAwsCli(url, 'eu-west-1', args);
+
+    // Act
+    const endpoints = await aws('sagemaker', 'list-endpoints');
+    const endpoint = await aws('sagemaker', 'describe-endpoint', '--endpoint-name', 'vision-endpoint');
+    const listed = await aws(
+      'sagemaker',
+      'list-inference-components',
+      '--endpoint-name-equals',
+      'vision-endpoint',
+    );
+    const scaled = await aws(
+      'sagemaker',
+      'update-inference-component-runtime-config',
+      '--inference-component-name',
+      'pcb-defects',
+      '--desired-runtime-config',
+      'CopyCount=1',
+    );
+    const described = await aws(
+      'sagemaker',
+      'describe-inference-component',
+      '--inference-component-name',
+      'pcb-defects',
+    );
+    const unknown = await aws(
+      'sagemaker',
+      'describe-inference-component',
+      '--inference-component-name',
+      'nope',
+    );
+    const projects = await aws('rekognition', 'describe-projects');
+    const versions = await aws('rekognition', 'describe-project-versions', '--project-arn', projectArn);
+    child.kill('SIGTERM');
+
+    // Assess
+    expect(JSON.parse(endpoints.stdout).Endpoints).toEqual([
+      expect.objectContaining({
+        EndpointName: 'vision-endpoint',
+        EndpointArn: 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/vision-endpoint',
+        EndpointStatus: 'InService',
+      }),
+    ]);
+    expect(JSON.parse(endpoint.stdout).ProductionVariants[0].ManagedInstanceScaling).toMatchObject({
+      MinInstanceCount: 0,
+    });
+    expect(
+      JSON.parse(listed.stdout).InferenceComponents.map(
+        (c: { InferenceComponentName: string }) => c.InferenceComponentName,
+      ),
+    ).toEqual(['pcb-defects']);
+    expect(JSON.parse(scaled.stdout)).toEqual({
+      InferenceComponentArn: 'arn:aws:sagemaker:eu-west-1:123456789012:inference-component/pcb-defects',
+    });
+    expect(JSON.parse(described.stdout).RuntimeConfig).toEqual({ DesiredCopyCount: 1, CurrentCopyCount: 0 });
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain(
+      '(ValidationException) when calling the DescribeInferenceComponent operation: Could not find',
+    );
+    expect(
+      JSON.parse(projects.stdout).ProjectDescriptions.map((p: { ProjectArn: string }) => p.ProjectArn),
+    ).toEqual([projectArn]);
+    expect(
+      JSON.parse(versions.stdout).ProjectVersionDescriptions.map((v: { Status: string }) => v.Status),
+    ).toEqual(['TRAINING_COMPLETED']);
   });
 
   it('serves only the provider --provider names', async () => {

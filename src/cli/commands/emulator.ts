@@ -59,6 +59,8 @@ export const registerEmulatorCommand = (program: Command, io: CliIo): void => {
         const emulator = emulators[id];
         const engine = emulator.createEngine({
           clock,
+          // One endpoint serves one region, as AWS's regional endpoints do: its ARNs name it.
+          ...(io.env.AWS_REGION ? { region: io.env.AWS_REGION } : {}),
           ...(startLatency === undefined ? {} : { startLatency }),
           ...(stopLatency === undefined ? {} : { stopLatency }),
         });
