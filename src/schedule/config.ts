@@ -368,6 +368,14 @@ const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown, kinds: readonly Mode
       }
       return [{ path: formatPath(path), message: issue.message }];
     case 'invalid_type':
+      if (path.length === 0) {
+        return [
+          {
+            path: '',
+            message: `the file ${input === null || input === undefined ? 'is empty' : `holds ${show(input)}`}, not a mapping of version, defaults, calendars, schedules and models`,
+          },
+        ];
+      }
       // Messages from the schemas' own `error` options stay; zod's generic wording is rewritten.
       if (!issue.message.startsWith('Invalid input'))
         return [{ path: formatPath(path), message: issue.message }];
@@ -377,7 +385,7 @@ const issuesOfZod = (issue: z.core.$ZodIssue, raw: unknown, kinds: readonly Mode
           message:
             input === undefined
               ? requiredMessage(raw, path, kinds)
-              : `expected ${issue.expected === 'record' ? 'a mapping' : issue.expected === 'array' ? 'a list' : issue.expected}, got ${show(input)}`,
+              : `expected ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : issue.expected}, got ${show(input)}`,
         },
       ];
     default:
