@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { registerApplyCommand } from './apply.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPlanCommand } from './plan.ts';
@@ -23,5 +24,6 @@ export const commands: readonly RegisterCommand[] = [
   registerRunsCommand,
   registerReportCommand,
   registerOverrideCommand,
+  registerDoctorCommand,
   registerEmulatorCommand,
 ];
