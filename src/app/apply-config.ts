@@ -1,5 +1,5 @@
 import type { SchedulerConfig } from '../schedule/config.ts';
-import type { AppliedConfig, ConfigRepository } from '../store/config-repository.ts';
+import { type AppliedConfig, type ConfigRepository, versionInTable } from '../store/config-repository.ts';
 
 /** One difference between the configuration in force and the one being applied. */
 export interface ConfigChange {
@@ -82,13 +82,16 @@ export const applyConfig = async (
   options: { source: string; at: Date; dryRun?: boolean },
 ): Promise<ApplyResult> => {
   const current = await configs.current();
+  const inTable = versionInTable(current);
   const changes = configChanges(current?.config, config);
-  const previous = current ? { previousVersion: current.version } : {};
-  if (options.dryRun || (current && changes.length === 0)) return { changes, ...previous };
+  const previous = inTable === undefined ? {} : { previousVersion: inTable };
+  // A refused version in the table is replaced even by a file equal to the last valid one.
+  if (options.dryRun || (current && !current.refused && changes.length === 0))
+    return { changes, ...previous };
   const applied = await configs.apply(config, {
     source: options.source,
     appliedAt: options.at.toISOString(),
-    expectedVersion: current?.version,
+    expectedVersion: inTable,
   });
   return { changes, ...previous, applied };
 };

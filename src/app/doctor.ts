@@ -18,6 +18,7 @@ import { type HostRegistry, modelRefOf, observeAll } from './reconcile.ts';
 /** The kinds of disagreement, each with its own advice. */
 export type FindingKind =
   | 'not-configured'
+  | 'config-refused'
   | 'file-not-applied'
   | 'unknown-to-provider'
   | 'not-observable'
@@ -88,6 +89,13 @@ export const diagnose = async (deps: DoctorDeps, request: DoctorRequest): Promis
       kind: 'not-configured',
       detail: 'no configuration has been applied: the functions have nothing to start or stop',
       action: `run \`shiftctl apply -f ${file?.source ?? 'shifts.yml'}\``,
+    });
+  }
+  if (applied?.refused) {
+    findings.push({
+      kind: 'config-refused',
+      detail: `configuration version ${applied.refused.version} in the table fails validation, so version ${applied.version} keeps running: ${applied.refused.message}`,
+      action: 'apply a valid file (`shiftctl apply -f shifts.yml`); never edit the config table by hand',
     });
   }
   if (file) findings.push(...fileFindings(file, applied?.config));

@@ -7,6 +7,7 @@ import { wantedAt } from '../schedule/lifecycle.ts';
 import {
   type ConfigRepository,
   NotConfiguredError,
+  type RefusedConfig,
   type StoredOverride,
 } from '../store/config-repository.ts';
 import { type RunRecord, type TokenRecord, tokenLifetimeMs } from '../store/run-record.ts';
@@ -82,6 +83,8 @@ export interface PassHeader {
   readonly at: Date;
   readonly trigger: string;
   readonly configVersion: number;
+  /** A newer stored version that failed validation; `configVersion` is the last valid one, running instead. */
+  readonly refusedConfig?: RefusedConfig;
 }
 
 export interface PassReport extends PassHeader {
@@ -146,7 +149,12 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
       (!request.models || request.models.includes(model.id)) &&
       (request.schedule === undefined || model.schedule === request.schedule),
   );
-  const header: PassHeader = { at, trigger: request.trigger ?? 'tick', configVersion: applied.version };
+  const header: PassHeader = {
+    at,
+    trigger: request.trigger ?? 'tick',
+    configVersion: applied.version,
+    ...(applied.refused ? { refusedConfig: applied.refused } : {}),
+  };
   const budget = passBudget(deps);
   const concurrency = deps.concurrency ?? 2;
   // The service and the runs table are asked at the same time; neither answer depends on the other.

@@ -9,7 +9,24 @@ export interface AppliedConfig {
   /** Where it came from, e.g. the file name given to `shiftctl apply`. */
   readonly source: string;
   readonly config: SchedulerConfig;
+  /**
+   * Set when the version the table names as in force does not pass validation (a row written by
+   * hand, or by a version of the scheduler with other rules): that version is refused, and this one,
+   * the last valid version, keeps running until a valid apply replaces it.
+   */
+  readonly refused?: RefusedConfig;
 }
+
+/** A stored configuration version that failed validation when read. */
+export interface RefusedConfig {
+  readonly version: number;
+  /** The validation errors, each naming its field. */
+  readonly message: string;
+}
+
+/** The version an apply must name as the one it replaces: the version the table names, valid or not. */
+export const versionInTable = (applied: AppliedConfig | undefined): number | undefined =>
+  applied?.refused?.version ?? applied?.version;
 
 /** A temporary override: the model is on or off until the instant, whatever the schedule says. */
 export interface StoredOverride {

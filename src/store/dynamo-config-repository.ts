@@ -8,6 +8,7 @@ import {
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
 import { type ConfigRules, type SchedulerConfig, validateConfig } from '../schedule/config.ts';
 import {
   type AppliedConfig,
@@ -28,6 +29,14 @@ const pointerSchema = z.object({
   version: z.number().int().positive(),
   partition: z.string(),
   previousPartition: z.string().optional(),
+  appliedAt: z.string(),
+  source: z.string(),
+});
+
+/** Each version's own record of when and from what it was applied, beside its parts. */
+const metaKey = 'meta';
+const metaSchema = z.object({
+  version: z.number().int().positive(),
   appliedAt: z.string(),
   source: z.string(),
 });
@@ -105,24 +114,63 @@ export class DynamoConfigRepository implements ConfigRepository {
     };
   }
 
-  /** The configuration a pointer names; a version's parts never change, so it is read once per instance. */
+  /**
+   * The configuration a pointer names. A version's parts never change once applied, so it is read
+   * once per instance. A version that does not pass validation is refused: the version it replaced
+   * (kept in the table) or, failing that, the last valid version this instance read keeps running,
+   * with the refusal attached; with neither, the validation error is thrown.
+   */
   async #resolve(pointer: z.infer<typeof pointerSchema> | undefined): Promise<AppliedConfig | undefined> {
     if (!pointer) return undefined;
     if (this.#cache?.partition === pointer.partition) return this.#cache.applied;
-    const parts = await this.#queryAll(pointer.partition);
-    const config = validateConfig(
-      fromParts(parts.map((item) => ({ sk: String(item.sk), body: item.body }))),
-      `${this.tableName} (config version ${pointer.version})`,
-      this.rules,
-    );
-    const applied = {
-      version: pointer.version,
-      appliedAt: pointer.appliedAt,
-      source: pointer.source,
-      config,
-    };
+    let applied: AppliedConfig;
+    try {
+      applied = await this.#read(pointer.partition, pointer);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const fallback = await this.#lastValid(pointer);
+      if (!fallback) throw error;
+      return { ...fallback, refused: { version: pointer.version, message: error.message } };
+    }
     this.#cache = { partition: pointer.partition, applied };
     return applied;
+  }
+
+  /**
+   * The configuration stored under `partition`, validated. Its version, time and source come from
+   * the partition's own `meta` item, else from `meta` (the pointer's, for a partition written
+   * before versions kept one).
+   */
+  async #read(
+    partition: string,
+    meta: { version: number; appliedAt: string; source: string },
+  ): Promise<AppliedConfig> {
+    const parts = await this.#queryAll(partition);
+    const own = metaSchema.safeParse(parts.find((item) => item.sk === metaKey)?.body);
+    const { version, appliedAt, source } = own.success ? own.data : meta;
+    const config = validateConfig(
+      fromParts(parts.map((item) => ({ sk: String(item.sk), body: item.body }))),
+      `${this.tableName} (config version ${version})`,
+      this.rules,
+    );
+    return { version, appliedAt, source, config };
+  }
+
+  /** The newest valid version older than `pointer`'s: the one it replaced, else this instance's last. */
+  async #lastValid(pointer: z.infer<typeof pointerSchema>): Promise<AppliedConfig | undefined> {
+    if (pointer.previousPartition) {
+      const version = Number(/^config#v(\d+)#/.exec(pointer.previousPartition)?.[1] ?? pointer.version - 1);
+      const previous = await this.#read(pointer.previousPartition, {
+        version,
+        appliedAt: pointer.appliedAt,
+        source: pointer.source,
+      }).catch((error: unknown) => {
+        if (error instanceof ValidationError) return undefined;
+        throw error;
+      });
+      if (previous) return previous;
+    }
+    return this.#cache?.applied;
   }
 
   async apply(
@@ -133,7 +181,10 @@ export class DynamoConfigRepository implements ConfigRepository {
     if (previous?.version !== meta.expectedVersion) throw conflict(previous?.version, meta.expectedVersion);
     const version = (meta.expectedVersion ?? 0) + 1;
     const partition = `config#v${version}#${randomUUID()}`;
-    const parts = toParts(config);
+    const parts = [
+      ...toParts(config),
+      { sk: metaKey, body: { version, appliedAt: meta.appliedAt, source: meta.source } },
+    ];
     await this.#writeAll(parts.map((part) => ({ PutRequest: { Item: { pk: partition, ...part } } })));
     try {
       await storeCall(

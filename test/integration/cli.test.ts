@@ -220,10 +220,10 @@ describe('shiftctl tick', () => {
     const tick = await at('2027-03-26T05:40:00+01:00', ['tick', '--json']);
     // Assess
     expect(tick.status).toBe(0);
-    const report = JSON.parse(tick.out) as { at: string; configVersion: number; models: unknown[] };
+    const report = JSON.parse(tick.out) as { at: string; configVersion: number; outcomes: unknown[] };
     expect(report.at).toBe('2027-03-26T04:40:00.000Z');
     expect(report.configVersion).toBe(1);
-    expect(report.models).toEqual(
+    expect(report.outcomes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           model: 'pcb-line-1',
@@ -237,7 +237,7 @@ describe('shiftctl tick', () => {
         expect.objectContaining({ model: 'night-inspection', desired: 'off', result: 'done' }),
       ]),
     );
-    expect(report.models).toHaveLength(2);
+    expect(report.outcomes).toHaveLength(2);
   });
 
   it('exits 1 and says to run apply when no configuration has been applied', async () => {
@@ -320,7 +320,7 @@ describe('shiftctl override', () => {
         },
       ],
     });
-    const outcome = (JSON.parse(tick.out) as { models: { model: string }[] }).models.find(
+    const outcome = (JSON.parse(tick.out) as { outcomes: { model: string }[] }).outcomes.find(
       (candidate) => candidate.model === 'pcb-line-1',
     );
     expect(outcome).toMatchObject({

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.ts';
+import type { RefusedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { painter, renderTable } from '../render.ts';
@@ -30,13 +31,16 @@ export const registerTickCommand = (program: Command, io: CliIo): void => {
         printJson(io, {
           at: report.at.toISOString(),
           configVersion: report.configVersion,
-          models: report.outcomes,
+          ...(report.refusedConfig ? { refusedConfig: report.refusedConfig } : {}),
+          outcomes: report.outcomes,
         });
+        if (report.refusedConfig) io.err(refusalLine(report.refusedConfig, report.configVersion));
         return;
       }
       const paint = painter(io.isTty);
       const resultColour = { sent: 'green', done: 'dim', deferred: 'yellow', failed: 'red' } as const;
       io.out(`tick at ${report.at.toISOString()} (config version ${report.configVersion})`);
+      if (report.refusedConfig) io.err(paint('red', refusalLine(report.refusedConfig, report.configVersion)));
       io.out(
         renderTable(
           ['MODEL', 'DESIRED', 'OBSERVED', 'ACTION', 'RESULT', 'WHY'],
@@ -52,3 +56,7 @@ export const registerTickCommand = (program: Command, io: CliIo): void => {
       );
     });
 };
+
+/** The alert for a stored configuration version that failed validation, and what runs instead. */
+const refusalLine = (refused: RefusedConfig, running: number): string =>
+  `configuration version ${refused.version} in the table is refused; version ${running} keeps running until a valid apply:\n${refused.message}`;
