@@ -51,6 +51,16 @@ export interface AutoLeadSettings {
   readonly maxLeadMinutes: number;
 }
 
+/**
+ * What the `auto` leads of a configuration are learned from: each provider's prior, by provider id,
+ * and each model's recent recorded start durations in minutes, by model id (see
+ * {@link recentDurations}). A model with none on record follows its provider's prior.
+ */
+export interface LeadBook {
+  readonly priors: Readonly<Record<string, StartPrior>>;
+  readonly durations: Readonly<Record<string, readonly number[]>>;
+}
+
 /** How many pseudo-starts the prior counts as. Below this many recorded starts the lead reads as the prior's. */
 export const PRIOR_WEIGHT = 3;
 /** How much the fitted lognormal's variance is widened, over (recorded starts + {@link PRIOR_WEIGHT}). */
