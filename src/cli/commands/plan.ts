@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { overrideOf } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
+import { withPriorsOnly, withRecordedStarts } from '../../app/recorded-starts.ts';
 import { UsageError } from '../../errors.ts';
 import type { ResolvedModel, SchedulerConfig } from '../../schedule/config.ts';
 import { resolvedModel } from '../../schedule/config.ts';
@@ -406,16 +407,18 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
         );
       }
       // From a file: that file only, no AWS. Without one: the config in force, with its overrides.
+      // `auto` leads learn from the starts recorded before --from, as the tick at --from would;
+      // from a file there is no record, so they follow their providers' priors.
       const { config, overrides } =
         options.file === undefined
           ? await withDeps(io, async (deps) => {
               const applied = await appliedConfig(deps.configs);
               return {
-                config: applied.config,
+                config: await withRecordedStarts(deps.runs, applied.config, from),
                 overrides: (await deps.configs.listOverrides()).map(overrideOf),
               };
             })
-          : { config: readConfigFile(options.file), overrides: [] };
+          : { config: withPriorsOnly(readConfigFile(options.file)), overrides: [] };
       if (options.model !== undefined) resolvedModel(config, options.model); // unknown model → UsageError
       const plan = planBetween(config, from, to, {
         ...(options.model === undefined ? {} : { model: options.model }),
