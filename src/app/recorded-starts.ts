@@ -1,6 +1,7 @@
 import { startPriors } from '../providers/registry.ts';
 import { type Model, resolvedModel, type SchedulerConfig, withLeadBook } from '../schedule/config.ts';
-import { type LeadBook, RECENT_START_DAYS, type RecordedStart, recentDurations } from '../schedule/lead.ts';
+import { type LeadBook, RECENT_START_DAYS, type RecordedStart } from '../schedule/lead.ts';
+import { MAX_LEAD_DAYS, RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from '../schedule/limits.ts';
 import type { RunRecord } from '../store/run-record.ts';
 import type { RunRepository } from '../store/run-repository.ts';
 
@@ -30,42 +31,47 @@ export const recordedStartOf = (run: RunRecord): RecordedStart | undefined => {
 };
 
 /**
- * The lead book at `at`: every registered provider's prior, and for each `auto` model the
- * durations of its recent recorded starts. A model whose runs cannot be read gets none, and so
- * follows its provider's prior until they can (plan and status show that source).
+ * The lead book for runs around [from, to] (a pass: from = to = its instant): every registered
+ * provider's prior, and for each `auto` model its recorded starts that any run the engine looks at
+ * for that range may read (back to the engine's look-back, a lead, and the recency window before
+ * `from`). A model whose runs cannot be read gets none, and so follows its provider's prior until
+ * they can (plan and status show that source).
  */
 export const leadBookAt = async (
   runs: Pick<RunRepository, 'list'>,
   config: SchedulerConfig,
-  at: Date,
+  from: Date,
+  to: Date = from,
 ): Promise<LeadBook> => {
   const auto = config.models
     .map((model) => model.id)
     .filter((id) => resolvedModel(config, id).leadMinutes === 'auto');
-  const durations: Record<string, readonly number[]> = {};
-  const since = new Date(at.getTime() - RECENT_START_DAYS * DAY_MS);
+  const starts: Record<string, readonly RecordedStart[]> = {};
+  const since = new Date(from.getTime() - (RECENT_START_DAYS + RUN_LOOK_BACK_DAYS + MAX_LEAD_DAYS) * DAY_MS);
+  const until = new Date(to.getTime() + RUN_LOOK_AHEAD_DAYS * DAY_MS);
   for (let index = 0; index < auto.length; index += READ_CONCURRENCY) {
     await Promise.all(
       auto.slice(index, index + READ_CONCURRENCY).map(async (model) => {
-        const records = await runs.list(model, { since, until: at }).catch(() => []);
-        const starts = records.flatMap((run) => recordedStartOf(run) ?? []);
-        if (starts.length > 0) durations[model] = recentDurations(starts, at);
+        const records = await runs.list(model, { since, until }).catch(() => []);
+        const recorded = records.flatMap((run) => recordedStartOf(run) ?? []);
+        if (recorded.length > 0) starts[model] = recorded;
       }),
     );
   }
-  return { priors: startPriors(), durations };
+  return { priors: startPriors(), starts };
 };
 
 /**
- * `config` with its lead book at `at` ({@link leadBookAt}). A configuration without `auto` leads
- * reads nothing.
+ * `config` with its lead book for [from, to] ({@link leadBookAt}). A configuration without `auto`
+ * leads reads nothing.
  */
 export const withRecordedStarts = async <M extends Model>(
   runs: Pick<RunRepository, 'list'>,
   config: SchedulerConfig<M>,
-  at: Date,
-): Promise<SchedulerConfig<M>> => withLeadBook(config, await leadBookAt(runs, config, at));
+  from: Date,
+  to: Date = from,
+): Promise<SchedulerConfig<M>> => withLeadBook(config, await leadBookAt(runs, config, from, to));
 
 /** `config` with the providers' priors only: what `plan -f`, which reads no table, learns from. */
 export const withPriorsOnly = <M extends Model>(config: SchedulerConfig<M>): SchedulerConfig<M> =>
-  withLeadBook(config, { priors: startPriors(), durations: {} });
+  withLeadBook(config, { priors: startPriors(), starts: {} });

@@ -21,6 +21,12 @@
  *   itself. A few recorded starts under-represent a long tail; the fit does not forget it.
  *
  * Pure: no I/O, no clock. The caller picks the recent durations ({@link recentDurations}).
+ *
+ * Which starts a run reads depends on the run alone, not on when it is asked about: those accepted
+ * before the earliest instant its lead could begin (its first shift minus `maxLeadMinutes`),
+ * the last {@link RECENT_STARTS} of the {@link RECENT_START_DAYS} days before that. So the tick that
+ * starts a run, the passes while it runs, `status` and a `plan` of any range, past ones included,
+ * all give it the same lead; its own start, once recorded, counts from the next run on.
  */
 
 /** What a provider documents or is observed to take to start: a lognormal by its median and 95th percentile, in minutes. */
@@ -53,12 +59,14 @@ export interface AutoLeadSettings {
 
 /**
  * What the `auto` leads of a configuration are learned from: each provider's prior, by provider id,
- * and each model's recent recorded start durations in minutes, by model id (see
- * {@link recentDurations}). A model with none on record follows its provider's prior.
+ * and each model's recorded starts, by model id. Each run reads the starts recorded before its own
+ * lead could begin ({@link startsBeforeRun}), so its lead is fixed before it starts and stays so
+ * while it runs, whenever it is asked about. A model with none on record follows its provider's
+ * prior.
  */
 export interface LeadBook {
   readonly priors: Readonly<Record<string, StartPrior>>;
-  readonly durations: Readonly<Record<string, readonly number[]>>;
+  readonly starts: Readonly<Record<string, readonly RecordedStart[]>>;
 }
 
 /** How many pseudo-starts the prior counts as. Below this many recorded starts the lead reads as the prior's. */
@@ -140,7 +148,10 @@ const fitted = (durations: readonly number[], prior: LogNormal): LogNormal => {
   const mean = n === 0 ? prior.mu : logs.reduce((sum, y) => sum + y, 0) / n;
   const spread = logs.reduce((sum, y) => sum + (y - mean) ** 2, 0);
   const mu = (k * prior.mu + n * mean) / (k + n);
-  const variance = (k * prior.sigma ** 2 + spread + ((k * n) / (k + n)) * (mean - prior.mu) ** 2) / (k + n);
+  // The spread pools the prior's with the starts' own around their mean. A record whose median
+  // differs from the prior's moves the median; it does not widen the spread, so one quick start
+  // never lengthens the lead.
+  const variance = (k * prior.sigma ** 2 + spread) / (k + n);
   return { mu, sigma: Math.sqrt(variance * (1 + FIT_WIDENING / (k + n))) };
 };
 
@@ -216,17 +227,28 @@ export interface RecordedStart {
 }
 
 /**
- * The durations the rule reads at `at`: the last {@link RECENT_STARTS} starts accepted in the
- * {@link RECENT_START_DAYS} days before `at`, oldest first.
+ * The durations the rule reads for a lead that can begin no earlier than `before`: the last
+ * {@link RECENT_STARTS} starts accepted in the {@link RECENT_START_DAYS} days before `before`
+ * (strictly before it), oldest first.
  */
-export const recentDurations = (starts: readonly RecordedStart[], at: Date): number[] => {
-  const since = at.getTime() - RECENT_START_DAYS * 86_400_000;
+export const recentDurations = (starts: readonly RecordedStart[], before: Date): number[] => {
+  const since = before.getTime() - RECENT_START_DAYS * 86_400_000;
   return starts
-    .filter((start) => start.acceptedAt.getTime() >= since && start.acceptedAt.getTime() <= at.getTime())
+    .filter((start) => start.acceptedAt.getTime() >= since && start.acceptedAt.getTime() < before.getTime())
     .sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime())
     .slice(-RECENT_STARTS)
     .map((start) => start.minutes);
 };
+
+/**
+ * The durations a run whose first shift begins at `start` learns from: the recent starts accepted
+ * before `start - maxLeadMinutes`, the earliest its own start could be sent.
+ */
+export const startsBeforeRun = (
+  starts: readonly RecordedStart[],
+  start: Date,
+  maxLeadMinutes: number,
+): number[] => recentDurations(starts, new Date(start.getTime() - maxLeadMinutes * 60_000));
 
 /** How a lead reads for people: `20 min (fixed)`, `17 min (prior, 2 starts on record)`, `12 min (learned from 14 starts, q=0.83)`. */
 export const describeLead = (lead: Lead): string => {

@@ -1,6 +1,6 @@
 import type { ResolvedModel, SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
-import { autoLead, FALLBACK_START_PRIOR, fixedLead, type Lead } from './lead.ts';
+import { autoLead, FALLBACK_START_PRIOR, fixedLead, type Lead, startsBeforeRun } from './lead.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from './limits.ts';
 import type { RangeOptions, Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
@@ -102,17 +102,28 @@ export const shiftMinutesOf = (windows: readonly { start: Date; end: Date }[]): 
 };
 
 /**
- * The lead a run of `resolved`'s model starts with, given the run's shift minutes: the fixed lead,
- * or, for `auto`, the one {@link autoLead} learns from `config.leadBook` (the provider's prior when
- * the book has nothing for the model).
+ * The lead a run of `resolved`'s model starts with, given its windows: the fixed lead, or, for
+ * `auto`, the one {@link autoLead} learns for the run's shift minutes from the starts in
+ * `config.leadBook` recorded before the run's lead could begin (the provider's prior when there are
+ * none).
  */
-export const leadOfRun = (config: SchedulerConfig, resolved: ResolvedModel, shiftMinutes: number): Lead => {
+export const leadOfRun = (
+  config: SchedulerConfig,
+  resolved: ResolvedModel,
+  windows: readonly { start: Date; end: Date }[],
+): Lead => {
   if (resolved.leadMinutes !== 'auto') return fixedLead(resolved.leadMinutes);
   const { model } = resolved;
+  const first = windows.reduce<Date | undefined>(
+    (earliest, window) =>
+      earliest && earliest.getTime() <= window.start.getTime() ? earliest : window.start,
+    undefined,
+  );
+  const starts = config.leadBook?.starts[model.id] ?? [];
   return autoLead({
-    durations: config.leadBook?.durations[model.id] ?? [],
+    durations: first ? startsBeforeRun(starts, first, resolved.maxLeadMinutes) : [],
     prior: config.leadBook?.priors[model.provider] ?? FALLBACK_START_PRIOR,
-    shiftMinutes,
+    shiftMinutes: shiftMinutesOf(windows),
     coverageTarget: resolved.coverageTarget,
     maxLeadMinutes: resolved.maxLeadMinutes,
   });
@@ -128,13 +139,13 @@ export const leadOfRun = (config: SchedulerConfig, resolved: ResolvedModel, shif
  * until then); with `keep-highest` (the default) the run keeps going with the highest units.
  *
  * Chaining uses `resolved.chainLeadMinutes` (for `auto`, `maxLeadMinutes`), which does not move
- * as starts are recorded; each run's own lead (`leadOf`, given its shift minutes) is at most that,
+ * as starts are recorded; each run's own lead (`leadOf`, given its windows) is at most that,
  * so a run never starts before the previous one ends.
  */
 export const runsOfWindows = (
   windows: readonly Window[],
   resolved: ResolvedModel,
-  leadOf: (shiftMinutes: number) => Lead = () => fixedLead(resolved.chainLeadMinutes),
+  leadOf: (windows: readonly Window[]) => Lead = () => fixedLead(resolved.chainLeadMinutes),
 ): Run[] => {
   const runs: Run[] = [];
   const chainMs = resolved.chainLeadMinutes * MINUTE_MS;
@@ -159,7 +170,7 @@ export const runsOfWindows = (
   }
   for (const run of runs) {
     if (run.afterRestart) continue;
-    const lead = leadOf(shiftMinutesOf(run.windows));
+    const lead = leadOf(run.windows);
     run.lead = lead;
     run.startAt = new Date(
       run.start.getTime() - Math.min(lead.minutes, resolved.chainLeadMinutes) * MINUTE_MS,
@@ -188,7 +199,7 @@ export const runsBetween = (config: SchedulerConfig, from: Date, to: Date, optio
       new Date(to.getTime() + RUN_LOOK_AHEAD_DAYS * DAY_MS),
       { model: modelId },
     );
-    const leadOf = (shiftMinutes: number) => leadOfRun(config, resolved, shiftMinutes);
+    const leadOf = (runWindows: readonly Window[]) => leadOfRun(config, resolved, runWindows);
     for (const run of runsOfWindows(windows, resolved, leadOf)) {
       if (run.startAt.getTime() < to.getTime() && run.end.getTime() > from.getTime()) runs.push(run);
     }

@@ -407,14 +407,14 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
         );
       }
       // From a file: that file only, no AWS. Without one: the config in force, with its overrides.
-      // `auto` leads learn from the starts recorded before --from, as the tick at --from would;
+      // `auto` leads learn, run by run, from the starts recorded before each run, as the ticks do;
       // from a file there is no record, so they follow their providers' priors.
       const { config, overrides } =
         options.file === undefined
           ? await withDeps(io, async (deps) => {
               const applied = await appliedConfig(deps.configs);
               return {
-                config: await withRecordedStarts(deps.runs, applied.config, from),
+                config: await withRecordedStarts(deps.runs, applied.config, from, to),
                 overrides: (await deps.configs.listOverrides()).map(overrideOf),
               };
             })

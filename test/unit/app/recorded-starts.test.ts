@@ -48,7 +48,7 @@ describe('a recorded start', () => {
 });
 
 describe('the lead book', () => {
-  it('reads the recent starts of auto models only, with every provider prior', async () => {
+  it('reads the starts the runs around an instant may learn from, of auto models only, with every provider prior', async () => {
     // Prepare
     const config = parseShiftsText(
       interfaceExampleText().replace(
@@ -73,17 +73,18 @@ describe('the lead book', () => {
         starts: [accepted(`${date}T04:40:00.000Z`)],
         hostedAt: new Date(Date.parse(`${date}T04:40:00.000Z`) + minutes * 60_000).toISOString(),
       });
-    await runs.create(day('2026-11-01', 40)); // more than 90 days before
+    await runs.create(day('2026-12-20', 40)); // within the 90 days before the runs around the instant
+    await runs.create(day('2026-11-01', 45)); // older than any run around it may read
     await runs.create(day('2027-03-24', 12));
     await runs.create(day('2027-03-25', 9));
-    await runs.create(day('2027-03-29', 50)); // after the instant asked about
+    await runs.create(day('2027-04-20', 50)); // after any run around the instant
 
     // Act
     const book = await leadBookAt(reading, config, new Date('2027-03-26T00:00:00Z'));
 
     // Assess
     expect(asked).toEqual(['pcb-line-1']);
-    expect(book.durations).toEqual({ 'pcb-line-1': [12, 9] });
+    expect(book.starts['pcb-line-1']?.map((start) => start.minutes)).toEqual([40, 12, 9]);
     expect(Object.keys(book.priors).sort()).toEqual(providers.map((provider) => provider.id).sort());
   });
 });

@@ -57,9 +57,20 @@ const fleet = (): SchedulerConfig =>
     'fleet.yml',
   );
 
+const PRIOR = { lookoutvision: { medianMinutes: 15, p95Minutes: 28 } };
+
+/** Starts of the given minutes, one an hour from 2027-03-01, well before the week below. */
 const book = (durations: Record<string, number[]>): LeadBook => ({
-  priors: { lookoutvision: { medianMinutes: 15, p95Minutes: 28 } },
-  durations,
+  priors: PRIOR,
+  starts: Object.fromEntries(
+    Object.entries(durations).map(([model, minutes]) => [
+      model,
+      minutes.map((m, i) => ({
+        acceptedAt: new Date(Date.parse('2027-03-01T00:00:00Z') + i * 3_600_000),
+        minutes: m,
+      })),
+    ]),
+  ),
 });
 
 // Monday 2027-03-22 to Monday 2027-03-29 (CET).
@@ -92,14 +103,14 @@ describe('an auto lead in the engine', () => {
     // Prepare
     const slowPrior = withLeadBook(fleet(), {
       priors: { lookoutvision: { medianMinutes: 25, p95Minutes: 40 } },
-      durations: {},
+      starts: {},
     });
 
     // Act
     const withPrior = runsBetween(slowPrior, week.from, week.to, { model: 'line' })[0];
     const withoutBook = runsBetween(fleet(), week.from, week.to, { model: 'line' })[0];
     const fallback = runsBetween(
-      withLeadBook(fleet(), { priors: { lookoutvision: FALLBACK_START_PRIOR }, durations: {} }),
+      withLeadBook(fleet(), { priors: { lookoutvision: FALLBACK_START_PRIOR }, starts: {} }),
       week.from,
       week.to,
       { model: 'line' },
@@ -140,6 +151,29 @@ describe('an auto lead in the engine', () => {
     expect(ids[1]).toEqual(ids[0]);
     expect(ids[2]).toEqual(ids[0]);
     expect(ids[0]).toContainEqual(['line@2027-03-27T05:00:00.000Z', ['sat-am', 'sat-pm']]);
+  });
+
+  it('keeps a run’s start while its own start is recorded, and learns from it for the next run', () => {
+    // Prepare: nothing on record; the first run is started at its prior lead and HOSTED a minute later.
+    const before = runsBetween(withLeadBook(fleet(), book({})), week.from, week.to, { model: 'line' });
+    const [first, second] = before;
+    if (!first || !second) throw new Error('two runs expected');
+    const recorded = withLeadBook(fleet(), {
+      priors: PRIOR,
+      starts: { line: [{ acceptedAt: first.startAt, minutes: 1 }] },
+    });
+
+    // Act: a pass during what is left of the first run's lead, and the plan of the week.
+    const during = wantedAt(recorded, 'line', new Date(first.startAt.getTime() + 2 * 60_000));
+    const after = runsBetween(recorded, week.from, week.to, { model: 'line' });
+
+    // Assess
+    expect(during.desired.state).toBe('on');
+    expect(during.run).toMatchObject({ runId: first.runId, startAt: first.startAt, lead: first.lead });
+    expect(after[0]).toMatchObject({ runId: first.runId, startAt: first.startAt });
+    expect(after[1]?.runId).toBe(second.runId);
+    expect(after[1]?.lead.samples).toBe(1);
+    expect(after[1]?.lead.minutes).toBeLessThan(second.lead.minutes);
   });
 
   it('never leads by more than maxLeadMinutes', () => {
