@@ -304,8 +304,8 @@ export type SchedulerConfig<M extends Model = Model> = Omit<
 > & { models: M[]; readonly leadBook?: LeadBook };
 
 /**
- * `config` with the inputs of its `auto` leads: each provider's prior and each model's recent
- * recorded start durations. Without a book, an `auto` model uses the fallback prior of lead.ts.
+ * `config` with the inputs of its `auto` leads: each provider's prior and each model's recorded
+ * starts. Without a book, an `auto` model uses the fallback prior of lead.ts.
  */
 export const withLeadBook = <M extends Model>(
   config: SchedulerConfig<M>,

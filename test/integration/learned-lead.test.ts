@@ -183,7 +183,9 @@ describe('a learned lead from recorded starts', () => {
       leadSamples: recorded.length,
     });
     expect(runsText.out).toMatch(
-      new RegExp(`pcb-line-1\\s+early\\+late\\s+${run.leadMinutes} min \\(learned from 10 starts`),
+      new RegExp(
+        `pcb-line-1\\s+early\\+late\\s+\\S+ \\S+ \\S+\\s+${run.leadMinutes} min \\(learned from 10 starts`,
+      ),
     );
   });
 

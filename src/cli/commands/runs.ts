@@ -43,8 +43,8 @@ export const renderRuns = (
     [
       'MODEL',
       'SHIFTS',
-      'LEAD',
       'START REQUESTED',
+      'LEAD',
       'HOSTED',
       'STOP REQUESTED',
       'STOPPED',
@@ -57,8 +57,8 @@ export const renderRuns = (
     runs.map((run) => [
       run.model,
       run.shifts.join('+') || run.origin,
-      leadText(run),
       local(run.requestedStartAt, run.model),
+      leadText(run),
       local(run.hostedAt, run.model),
       local(run.requestedStopAt, run.model),
       local(run.stoppedAt, run.model),
