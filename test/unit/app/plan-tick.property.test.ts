@@ -168,8 +168,12 @@ const planAndTick = async (input: Case) => {
         ]
       : [],
   });
-  const planned = plan.runs.map(unitsOf).sort();
-  const plannedLeads = plan.runs.map((run) => `${run.runId} lead ${run.lead.minutes}`).sort();
+  // A learned lead is not a multiple of the grid: a run whose start falls after the last pass of the
+  // range is listed by the plan but not yet reached by any pass.
+  const lastPass = from.getTime() + (input.lengthSteps - 1) * STEP_MS;
+  const reached = plan.runs.filter((run) => run.startAt.getTime() <= lastPass);
+  const planned = reached.map(unitsOf).sort();
+  const plannedLeads = reached.map((run) => `${run.runId} lead ${run.lead.minutes}`).sort();
   const endless = plan.runs.some((run) => run.end.getTime() - run.startAt.getTime() >= 7 * DAY_MS);
   return { ticked, planned, endless, tickedLeads, plannedLeads };
 };
