@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HostingError, Observation, ObservedState } from '../hosting/model-host.ts';
+import type { Lead } from '../schedule/lead.ts';
 import type { WantedRun } from '../schedule/lifecycle.ts';
 import { type Intent, isClosed, type RunOutcome, type RunRecord } from '../store/run-record.ts';
 
@@ -131,6 +132,16 @@ const closed = (run: RunRecord, at: Date, outcome: RunOutcome, note?: string): R
     ...(run.billedFrom !== undefined && run.billedUntil === undefined ? { billedUntil: iso(at) } : {}),
   });
 
+/** The lead a run is planned with, as its record keeps it. */
+const leadFieldsOf = (
+  lead: Lead,
+): Pick<RunRecord, 'leadMinutes' | 'leadSource' | 'leadSamples' | 'leadQuantile'> => ({
+  leadMinutes: lead.minutes,
+  leadSource: lead.source,
+  ...(lead.source === 'fixed' ? {} : { leadSamples: lead.samples }),
+  ...(lead.quantile === undefined ? {} : { leadQuantile: lead.quantile }),
+});
+
 const newRun = (input: DecisionInput, wanted: WantedRun, runId: string): RunRecord => ({
   model: input.model,
   runId,
@@ -146,6 +157,7 @@ const newRun = (input: DecisionInput, wanted: WantedRun, runId: string): RunReco
   plannedEndAt: iso(wanted.end),
   minInferenceUnits: wanted.minInferenceUnits,
   ...(wanted.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: wanted.maxInferenceUnits }),
+  ...(wanted.lead === undefined ? {} : leadFieldsOf(wanted.lead)),
   pricePerInferenceUnitHour: input.pricePerInferenceUnitHour,
   outcome: 'scheduled',
   starts: [],

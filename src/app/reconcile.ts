@@ -25,6 +25,7 @@ import {
   refuseIntent,
 } from './decide.ts';
 import { overrideOf } from './overrides.ts';
+import { withRecordedStarts } from './recorded-starts.ts';
 
 /** The hosting services the scheduler can act through, by provider. */
 export type HostRegistry = Partial<Record<ModelRef['provider'], ModelHost>>;
@@ -143,7 +144,8 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
     throw new PassError(`cannot read the configuration: ${messageOf(error)}`, { cause: error });
   });
   if (!applied) throw new NotConfiguredError();
-  const { config } = applied;
+  // `auto` leads learn from the model's recorded starts up to this pass.
+  const config = await withRecordedStarts(deps.runs, applied.config, at);
   const models = config.models.filter(
     (model) =>
       (!request.models || request.models.includes(model.id)) &&

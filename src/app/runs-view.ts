@@ -16,6 +16,12 @@ export interface RunView {
   readonly stoppedAt: string | null;
   readonly minInferenceUnits: number;
   readonly maxInferenceUnits: number | null;
+  /** The lead the run was planned with and its source; null on runs recorded before leads were kept. */
+  readonly leadMinutes: number | null;
+  readonly leadSource: 'fixed' | 'prior' | 'learned' | null;
+  /** For a prior or learned lead: the recorded starts it was learned from, and the quantile it sits at. */
+  readonly leadSamples: number | null;
+  readonly leadQuantile: number | null;
   readonly startAttempts: number;
   readonly clientTokens: readonly string[];
   readonly inferenceUnitHours: number;
@@ -42,6 +48,10 @@ export const runView = (run: RunRecord, at: Date): RunView => ({
   stoppedAt: run.stoppedAt ?? null,
   minInferenceUnits: run.minInferenceUnits,
   maxInferenceUnits: run.maxInferenceUnits ?? null,
+  leadMinutes: run.leadMinutes ?? null,
+  leadSource: run.leadSource ?? null,
+  leadSamples: run.leadSamples ?? null,
+  leadQuantile: run.leadQuantile === undefined ? null : round(run.leadQuantile, 3),
   startAttempts: run.starts.length,
   clientTokens: clientTokensOf(run),
   inferenceUnitHours: round(runUnitHours(run, at), 4),

@@ -1,12 +1,14 @@
 import type { Observation } from '../hosting/model-host.ts';
 import { refKey } from '../providers/registry.ts';
 import { resolvedModel } from '../schedule/config.ts';
+import type { Lead } from '../schedule/lead.ts';
 import { wantedAt } from '../schedule/lifecycle.ts';
 import { NotConfiguredError, type StoredOverride } from '../store/config-repository.ts';
 import { isClosed, type RunRecord } from '../store/run-record.ts';
 import type { AppDeps } from './deps.ts';
 import { overrideOf } from './overrides.ts';
 import { modelRefOf, observeAll } from './reconcile.ts';
+import { withRecordedStarts } from './recorded-starts.ts';
 
 /** One model as `shiftctl status` shows it. */
 export interface ModelStatus {
@@ -24,7 +26,8 @@ export interface ModelStatus {
   readonly maxInferenceUnits?: number;
   readonly run?: { readonly runId: string; readonly outcome: RunRecord['outcome'] };
   readonly override?: StoredOverride;
-  readonly next?: { readonly action: 'start' | 'stop'; readonly at: Date };
+  /** The next action; a scheduled start carries the lead it is sent with and where that comes from. */
+  readonly next?: { readonly action: 'start' | 'stop'; readonly at: Date; readonly lead?: Lead };
 }
 
 /** Desired, observed and recorded state of every model at `at`, and what happens next. */
@@ -34,7 +37,8 @@ export const statusAt = async (
 ): Promise<ModelStatus[]> => {
   const { applied, overrides: stored } = await deps.configs.snapshot();
   if (!applied) throw new NotConfiguredError();
-  const { config } = applied;
+  // The same learned leads the tick at `at` would use.
+  const config = await withRecordedStarts(deps.runs, applied.config, at);
   const observations = await observeAll(deps, config.models.map(modelRefOf));
   return Promise.all(
     config.models.map(async (model): Promise<ModelStatus> => {
@@ -75,6 +79,7 @@ export const statusAt = async (
               next: {
                 action: desired.nextChange.state === 'on' ? 'start' : 'stop',
                 at: desired.nextChange.at,
+                ...(desired.nextChange.lead ? { lead: desired.nextChange.lead } : {}),
               },
             }
           : {}),

@@ -232,7 +232,7 @@ const timelines = (config: ShiftsConfig, result: SimulationResult, paint: Paint)
     };
     lines.push(
       '',
-      `${paint('bold', measure.model)}  ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes} min`,
+      `${paint('bold', measure.model)}  ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes === 'auto' ? 'auto' : `${resolved.leadMinutes} min`}`,
       `                ${paint('dim', dayBarRuler())}`,
     );
     for (const date of localDatesBetween(result.from, result.to, tz)) {

@@ -1,6 +1,7 @@
 import type { StandardRetryStrategy } from '@smithy/util-retry';
 import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
 import type { Model, ModelKind } from '../schedule/config.ts';
+import type { StartPrior } from '../schedule/lead.ts';
 import type { IamGrants } from './kit/iam.ts';
 import type { StatusTable } from './kit/statuses.ts';
 
@@ -45,6 +46,11 @@ export interface ProviderDefinition<
   createHost(client: Client): ModelHost;
   /** What each of the service's statuses means to the scheduler. */
   readonly statuses: StatusTable;
+  /**
+   * How long a start takes (accepted → hosted) before a model has starts on record: the prior a
+   * `leadMinutes: auto` lead begins from, a lognormal by median and 95th percentile in minutes.
+   */
+  readonly startPrior: StartPrior;
   /**
    * The exact IAM grants the functions need to observe, start and stop these models (the
    * provider's entries of one shifts file); packaging spreads them over managed policies.

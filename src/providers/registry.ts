@@ -5,6 +5,7 @@
  */
 import type { ModelHost, ModelRef } from '../hosting/model-host.ts';
 import type { Model, SchedulerConfig } from '../schedule/config.ts';
+import type { StartPrior } from '../schedule/lead.ts';
 import type { IamGrants } from './kit/iam.ts';
 import { describeRef } from './kit/refs.ts';
 import { lookoutVision } from './lookoutvision/index.ts';
@@ -49,6 +50,10 @@ export const createHosts = (options?: CommonClientOptions): Record<ProviderId, M
       provider.createHost(provider.createClient(options)),
     ]),
   ) as Record<ProviderId, ModelHost>;
+
+/** Each registered provider's start prior, by provider id: the priors of a `LeadBook`. */
+export const startPriors = (): Record<string, StartPrior> =>
+  Object.fromEntries(providers.map((provider: ProviderDefinition) => [provider.id, provider.startPrior]));
 
 /**
  * Where a validated model entry lives at its provider.

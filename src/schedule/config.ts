@@ -2,6 +2,7 @@ import { type Document, isAlias, isMap, isPair, isSeq, type Node, parseDocument 
 import { z } from 'zod';
 import { UsageError, ValidationError } from '../errors.ts';
 import { ClosedDates, parseDays } from './days.ts';
+import { DEFAULT_COVERAGE_TARGET, DEFAULT_MAX_LEAD_MINUTES, type LeadBook } from './lead.ts';
 import { MAX_LEAD_DAYS } from './limits.ts';
 import { isIanaTimeZone, isIsoDate, minutesOfHhmm } from './zoned.ts';
 
@@ -101,17 +102,45 @@ const inferenceUnits = z.number({ error: unitsMessage }).superRefine((units, ctx
   }
 });
 
-const leadMinutes = z.number().superRefine((minutes, ctx) => {
-  if (!Number.isInteger(minutes))
-    ctx.addIssue({ code: 'custom', message: `${show(minutes)} is not a whole number of minutes` });
-  else if (minutes < 0) ctx.addIssue({ code: 'custom', message: `${show(minutes)} is negative` });
-  else if (minutes > MAX_LEAD_MINUTES) {
+const fixedLeadIssue = (minutes: number): string | undefined => {
+  if (!Number.isInteger(minutes)) return `${show(minutes)} is not a whole number of minutes`;
+  if (minutes < 0) return `${show(minutes)} is negative`;
+  if (minutes > MAX_LEAD_MINUTES)
+    return `${show(minutes)} is above ${MAX_LEAD_MINUTES} minutes (${MAX_LEAD_DAYS} day), the longest lead the scheduler plans`;
+  return undefined;
+};
+
+/** A number of minutes, or `auto`: learned from the model's recorded starts (see lead.ts). */
+const leadMinutes = z
+  .union([z.literal('auto'), z.number()], {
+    error: (issue) => `${show(issue.input)} is not a whole number of minutes or "auto"`,
+  })
+  .superRefine((lead, ctx) => {
+    const issue = lead === 'auto' ? undefined : fixedLeadIssue(lead);
+    if (issue) ctx.addIssue({ code: 'custom', message: issue });
+  });
+
+/** The fraction of shift minutes an `auto` lead keeps hosted: above 0 and below 1. */
+const coverageTarget = z.number().superRefine((target, ctx) => {
+  if (!(target > 0 && target < 1)) {
     ctx.addIssue({
       code: 'custom',
-      message: `${show(minutes)} is above ${MAX_LEAD_MINUTES} minutes (${MAX_LEAD_DAYS} day), the longest lead the scheduler plans`,
+      message: `${show(target)} is not a fraction above 0 and below 1 (e.g. 0.995 for 99.5 % of shift minutes)`,
     });
   }
 });
+
+/** The longest lead an `auto` lead may choose. */
+const maxLeadMinutes = z.number().superRefine((minutes, ctx) => {
+  const issue = fixedLeadIssue(minutes);
+  if (issue) ctx.addIssue({ code: 'custom', message: issue });
+});
+
+/** The lead fields every level (defaults, schedule, model) takes. */
+const leadFields = {
+  coverageTarget: coverageTarget.optional(),
+  maxLeadMinutes: maxLeadMinutes.optional(),
+};
 
 const price = z
   .number()
@@ -178,6 +207,8 @@ export const scheduleSchema = z.strictObject({
   calendar: z.string().optional(),
   unitChange: unitChangeSchema.default('keep-highest'),
   monthlyBudget: monthlyBudgetSchema.optional(),
+  leadMinutes: leadMinutes.optional(),
+  ...leadFields,
   shifts: z.array(shiftSchema).min(1, { error: 'needs at least one shift' }),
 });
 
@@ -187,6 +218,7 @@ const modelCommon = {
   }),
   schedule: z.string(),
   leadMinutes: leadMinutes.optional(),
+  ...leadFields,
   pricePerInferenceUnitHour: price.optional(),
   monthlyBudget: monthlyBudgetSchema.optional(),
 };
@@ -237,6 +269,7 @@ export const modelSchemaOf = <Provider extends string, Fields extends z.ZodRawSh
 export const defaultsSchema = z.strictObject({
   timezone: timeZone.optional(),
   leadMinutes: leadMinutes.default(0),
+  ...leadFields,
   pricePerInferenceUnitHour: price.default(4.0),
   monthlyBudget: monthlyBudgetSchema.optional(),
 });
@@ -260,11 +293,27 @@ const configSchemaOf = <M extends Model>(models: z.ZodType<M>) =>
  */
 export type Model = z.infer<typeof modelCommonSchema> & { readonly [field: string]: unknown };
 
-/** A validated shifts.yml; `M` is the type of its models (any provider's, unless narrowed). */
+/**
+ * A validated shifts.yml; `M` is the type of its models (any provider's, unless narrowed). `leadBook`
+ * is not part of the file: the caller that knows the recorded starts attaches it
+ * ({@link withLeadBook}) so that every view computes the same learned leads.
+ */
 export type SchedulerConfig<M extends Model = Model> = Omit<
   z.infer<ReturnType<typeof configSchemaOf<Model>>>,
   'models'
-> & { models: M[] };
+> & { models: M[]; readonly leadBook?: LeadBook };
+
+/**
+ * `config` with the inputs of its `auto` leads: each provider's prior and each model's recorded
+ * starts. Without a book, an `auto` model uses the fallback prior of lead.ts.
+ */
+export const withLeadBook = <M extends Model>(
+  config: SchedulerConfig<M>,
+  leadBook: LeadBook,
+): SchedulerConfig<M> => ({
+  ...config,
+  leadBook,
+});
 
 /** The rules a file is validated with: the schema for the given kinds of model, and the kinds. */
 export interface ConfigRules<M extends Model = Model> {
@@ -405,9 +454,11 @@ const crossFieldIssues = (raw: unknown, kinds: readonly ModelKind[]): ConfigIssu
   const schedules = isRecord(raw.schedules) ? raw.schedules : {};
   issues.push(...reservedKeyIssues('calendars', calendars), ...reservedKeyIssues('schedules', schedules));
   issues.push(...schedulerNameIssues(schedules));
+  issues.push(...leadFieldIssues(['defaults'], defaults));
 
   for (const [name, schedule] of Object.entries(schedules)) {
     if (!isRecord(schedule)) continue;
+    issues.push(...leadFieldIssues(['schedules', name], schedule));
     if (schedule.timezone === undefined && defaults.timezone === undefined) {
       issues.push({
         path: formatPath(['schedules', name, 'timezone']),
@@ -464,6 +515,7 @@ const crossFieldIssues = (raw: unknown, kinds: readonly ModelKind[]): ConfigIssu
   const ids = new Map<string, number>();
   models.forEach((model: unknown, index) => {
     if (!isRecord(model)) return;
+    issues.push(...leadFieldIssues(['models', index], model));
     if (typeof model.id === 'string') {
       if (isReservedName(model.id)) {
         issues.push({ path: formatPath(['models', index, 'id']), message: reservedMessage(model.id) });
@@ -499,6 +551,21 @@ const crossFieldIssues = (raw: unknown, kinds: readonly ModelKind[]): ConfigIssu
   issues.push(...sharedModelIssues(models, kinds));
   return issues;
 };
+
+/**
+ * `coverageTarget` or `maxLeadMinutes` beside a numeric `leadMinutes` on the same level: they steer
+ * only an `auto` lead, so there they would be silently ignored. On another level they are fine (a
+ * model may fix its lead while the defaults learn theirs).
+ */
+const leadFieldIssues = (at: readonly PropertyKey[], level: Record<string, unknown>): ConfigIssue[] =>
+  typeof level.leadMinutes !== 'number'
+    ? []
+    : (['coverageTarget', 'maxLeadMinutes'] as const)
+        .filter((field) => level[field] !== undefined)
+        .map((field) => ({
+          path: formatPath([...at, field]),
+          message: `steers only leadMinutes: auto, and leadMinutes here is ${show(level.leadMinutes)}`,
+        }));
 
 const reservedMessage = (name: string): string =>
   `${show(name)} is reserved: every JavaScript object already has it; choose another name`;
@@ -679,7 +746,18 @@ export interface ResolvedModel {
   scheduleName: string;
   schedule: Schedule;
   timezone: string;
-  leadMinutes: number;
+  /** A fixed lead in minutes, or `auto`: learned per run (lead.ts), from the recorded starts the caller passes. */
+  leadMinutes: number | 'auto';
+  /** The fraction of shift minutes an `auto` lead keeps hosted. */
+  coverageTarget: number;
+  /** The longest lead an `auto` lead may take. */
+  maxLeadMinutes: number;
+  /**
+   * The lead that decides whether windows run on as one (a gap shorter than it is bridged): the
+   * fixed lead, or `maxLeadMinutes` for `auto`. A learned lead moves as starts are recorded; this
+   * one does not, so which windows share a run, and so every run id, stays put while it learns.
+   */
+  chainLeadMinutes: number;
   pricePerInferenceUnitHour: number;
   monthlyBudget?: MonthlyBudget;
   unitChange: UnitChange;
@@ -695,8 +773,8 @@ const closedDatesOf = (calendar: Calendar | undefined): ClosedDates =>
   calendar ? new ClosedDates(calendar.closed) : NO_CLOSED_DATES;
 
 /**
- * The effective settings of a model: its schedule, time zone (schedule, else defaults), lead,
- * price and budget (model, else schedule for the budget, else defaults).
+ * The effective settings of a model: its schedule, time zone (schedule, else defaults), price
+ * (model, else defaults), lead settings and budget (model, else schedule, else defaults).
  *
  * @throws UsageError when the config has no model `id`
  */
@@ -713,12 +791,25 @@ export const resolvedModel = (config: SchedulerConfig, id: string): ResolvedMode
   if (!schedule || !timezone)
     throw new Error(`model ${id}: schedule or time zone missing from a validated config`);
   const monthlyBudget = model.monthlyBudget ?? schedule.monthlyBudget ?? config.defaults.monthlyBudget;
+  const leadMinutes = model.leadMinutes ?? schedule.leadMinutes ?? config.defaults.leadMinutes;
+  const maxLeadMinutes =
+    model.maxLeadMinutes ??
+    schedule.maxLeadMinutes ??
+    config.defaults.maxLeadMinutes ??
+    DEFAULT_MAX_LEAD_MINUTES;
   return {
     model,
     scheduleName: model.schedule,
     schedule,
     timezone,
-    leadMinutes: model.leadMinutes ?? config.defaults.leadMinutes,
+    leadMinutes,
+    coverageTarget:
+      model.coverageTarget ??
+      schedule.coverageTarget ??
+      config.defaults.coverageTarget ??
+      DEFAULT_COVERAGE_TARGET,
+    maxLeadMinutes,
+    chainLeadMinutes: leadMinutes === 'auto' ? maxLeadMinutes : leadMinutes,
     pricePerInferenceUnitHour: model.pricePerInferenceUnitHour ?? config.defaults.pricePerInferenceUnitHour,
     ...(monthlyBudget ? { monthlyBudget } : {}),
     unitChange: schedule.unitChange,

@@ -1,5 +1,6 @@
 import type { SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
+import { describeLead, type Lead } from './lead.ts';
 import type { Run } from './runs.ts';
 import { RUN_LOOK_AHEAD_DAYS, runsBetween } from './runs.ts';
 import { windowsBetween } from './windows.ts';
@@ -26,8 +27,11 @@ export interface Desired {
   reason: string;
   /** The scheduled run the model is in, when the schedule wants it on. */
   run?: Run;
-  /** When the desired state next changes, if it does within the look-ahead. */
-  nextChange?: { at: Date; state: 'on' | 'off' };
+  /**
+   * When the desired state next changes, if it does within the look-ahead; a scheduled start
+   * carries the lead of the run it starts.
+   */
+  nextChange?: { at: Date; state: 'on' | 'off'; lead?: Lead };
 }
 
 /** Inputs besides the configuration that decide the desired state. */
@@ -45,8 +49,12 @@ const localLabel = (instant: Date, timeZone: string, sameDayAs: Date): string =>
   return date === localDateOf(sameDayAs, timeZone).toString() ? time : `${date} ${time}`;
 };
 
+/** A run's lead as reasons print it: `20 min` when fixed, with where it came from when learned. */
+export const leadPhrase = (lead: Lead): string =>
+  lead.source === 'fixed' ? `${lead.minutes} min` : describeLead(lead);
+
 /** Why the model is on at `at` inside `run`. */
-const runReason = (run: Run, at: Date, timeZone: string, leadMinutes: number): string => {
+const runReason = (run: Run, at: Date, timeZone: string): string => {
   const span = `in run from ${localLabel(run.startAt, timeZone, at)} to ${localLabel(run.end, timeZone, at)}`;
   const t = at.getTime();
   const current = run.windows.find((window) => window.start.getTime() <= t && t < window.end.getTime());
@@ -54,7 +62,7 @@ const runReason = (run: Run, at: Date, timeZone: string, leadMinutes: number): s
   const next = run.windows.find((window) => window.start.getTime() > t);
   if (!next) return span;
   return next === run.windows[0]
-    ? `${span} (lead of ${leadMinutes} min before shift ${next.shift} at ${localHhmm(next.start, timeZone)})`
+    ? `${span} (lead of ${leadPhrase(run.lead)} before shift ${next.shift} at ${localHhmm(next.start, timeZone)})`
     : `${span} (bridging the gap before shift ${next.shift} at ${localHhmm(next.start, timeZone)})`;
 };
 
@@ -69,7 +77,8 @@ const offReason = (config: SchedulerConfig, modelId: string, at: Date): string =
     ...config,
     schedules: { ...config.schedules, [resolved.scheduleName]: withoutCalendar },
   };
-  const lead = resolved.leadMinutes * MINUTE_MS;
+  // The longest lead the model may take: a closed day whose shift would have begun within it counts.
+  const lead = resolved.chainLeadMinutes * MINUTE_MS;
   const covering = windowsBetween(open, new Date(at.getTime() - DAY_MS), new Date(at.getTime() + lead + 1), {
     model: modelId,
   }).find(
@@ -132,7 +141,7 @@ export const desiredAt = (
     }
     return {
       state: 'on',
-      reason: runReason(run, at, resolved.timezone, resolved.leadMinutes),
+      reason: runReason(run, at, resolved.timezone),
       run,
       ...(last.end.getTime() < horizon.getTime()
         ? { nextChange: { at: last.end, state: 'off' as const } }
@@ -143,6 +152,6 @@ export const desiredAt = (
   return {
     state: 'off',
     reason: offReason(config, modelId, at),
-    ...(next ? { nextChange: { at: next.startAt, state: 'on' as const } } : {}),
+    ...(next ? { nextChange: { at: next.startAt, state: 'on' as const, lead: next.lead } } : {}),
   };
 };

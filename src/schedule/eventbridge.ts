@@ -184,7 +184,12 @@ export const schedulerEntries = (config: SchedulerConfig): SchedulerEntry[] => {
     if (models.length === 0) continue;
     const leadGroups = new Map<number, string[]>();
     for (const id of models) {
-      const lead = resolvedModel(config, id).leadMinutes;
+      // An `auto` lead moves with every recorded start, and a cron expression fixed at deploy time
+      // cannot follow it: its start edge fires at the shift start, never earlier than the learned
+      // lead wants. The reconcile tick sends the start at the learned instant; the edge is the
+      // backstop that gets it out by the shift start at the latest.
+      const setting = resolvedModel(config, id).leadMinutes;
+      const lead = setting === 'auto' ? 0 : setting;
       leadGroups.set(lead, [...(leadGroups.get(lead) ?? []), id]);
     }
     const timezone = scheduleTimeZone(config, scheduleName);

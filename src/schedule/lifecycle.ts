@@ -2,6 +2,7 @@ import type { SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
 import type { Desired, Override } from './desired.ts';
 import { desiredAt, overridePhrase } from './desired.ts';
+import { fixedLead, type Lead } from './lead.ts';
 import type { Run } from './runs.ts';
 import { runsBetween } from './runs.ts';
 
@@ -28,6 +29,8 @@ export interface WantedRun {
   readonly end: Date;
   readonly minInferenceUnits: number;
   readonly maxInferenceUnits?: number;
+  /** The lead the run starts with (0 for an override's run, which starts when it is asked for). */
+  readonly lead?: Lead;
 }
 
 /** A model's runs over a range after its override, and what a reader of the plan must know about them. */
@@ -95,14 +98,14 @@ const applyOff = (
       const resumed = resumedRunId(run.runId);
       notes.push(`${prefix} is stopped at ${since.toISOString()}${rest ? ` and resumes as ${resumed}` : ''}`);
       const head = { ...run, end: since };
-      return rest ? [head, { ...run, runId: resumed, startAt: until }] : [head];
+      return rest ? [head, { ...run, runId: resumed, startAt: until, lead: fixedLead(0) }] : [head];
     }
     if (!rest) {
       notes.push(`${prefix} is not hosted`);
       return [];
     }
     notes.push(`${prefix} starts at its end`);
-    return [{ ...run, startAt: until }];
+    return [{ ...run, startAt: until, lead: fixedLead(0) }];
   });
 
 /**
@@ -150,6 +153,7 @@ const applyOn = (
       start: begins,
       end: ends,
       startAt: begins,
+      lead: fixedLead(0),
       ...units,
     });
   };
@@ -209,6 +213,7 @@ export const wantedOf = (run: PlannedRun): WantedRun =>
         windows: [{ shift: 'override', start: run.startAt, end: run.end }],
         startAt: run.startAt,
         end: run.end,
+        lead: run.lead,
         minInferenceUnits: run.minInferenceUnits,
         ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
       }
@@ -219,6 +224,7 @@ export const wantedOf = (run: PlannedRun): WantedRun =>
         windows: run.windows,
         startAt: run.startAt,
         end: run.end,
+        lead: run.lead,
         minInferenceUnits: run.minInferenceUnits,
         ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
       };

@@ -54,7 +54,13 @@ const unitsLabel = (units: { minInferenceUnits: number; maxInferenceUnits?: numb
     : `${units.minInferenceUnits}–${units.maxInferenceUnits}`;
 
 /** Notes on how one model's runs treat back-to-back windows. */
-const runNotes = (run: Run, timeZone: string, leadMinutes: number, notes: string[]): void => {
+const runNotes = (
+  run: Run,
+  timeZone: string,
+  chainLead: string,
+  chainLeadMinutes: number,
+  notes: string[],
+): void => {
   const units = new Set(run.windows.map((window) => unitsLabel(window)));
   if (units.size > 1) {
     notes.push(
@@ -73,9 +79,9 @@ const runNotes = (run: Run, timeZone: string, leadMinutes: number, notes: string
     const window = run.windows[i];
     if (!previous || !window) continue;
     const gap = (window.start.getTime() - previous.end.getTime()) / 60_000;
-    if (gap > 0 && gap <= leadMinutes) {
+    if (gap > 0 && gap <= chainLeadMinutes) {
       notes.push(
-        `${run.model}: the ${gap}-minute gap before ${window.shift} on ${window.localDate} is within the ${leadMinutes}-minute lead: kept running`,
+        `${run.model}: the ${gap}-minute gap before ${window.shift} on ${window.localDate} is within the ${chainLead}: kept running`,
       );
     }
   }
@@ -124,12 +130,16 @@ export const planBetween = (config: SchedulerConfig, from: Date, to: Date, optio
   for (const modelId of modelIds) {
     const resolved = resolvedModel(config, modelId);
     const override = options?.overrides?.findLast((candidate) => candidate.model === modelId);
+    const chainLead =
+      resolved.leadMinutes === 'auto'
+        ? `${resolved.chainLeadMinutes}-minute maxLeadMinutes of its auto lead`
+        : `${resolved.chainLeadMinutes}-minute lead`;
     const { runs: own, notes: overrideNotes } = modelRunsBetween(config, modelId, from, to, override);
     notes.push(...overrideNotes);
     let hostedMs = 0;
     let unitHours = 0;
     for (const run of own) {
-      runNotes(run, resolved.timezone, resolved.leadMinutes, notes);
+      runNotes(run, resolved.timezone, chainLead, resolved.chainLeadMinutes, notes);
       const ms = Math.min(run.end.getTime(), to.getTime()) - Math.max(run.startAt.getTime(), from.getTime());
       if (ms <= 0) continue;
       hostedMs += ms;

@@ -1,5 +1,6 @@
 import type { ResolvedModel, SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
+import { autoLead, FALLBACK_START_PRIOR, fixedLead, type Lead, startsBeforeRun } from './lead.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from './limits.ts';
 import type { RangeOptions, Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
@@ -21,8 +22,13 @@ export interface Run {
   start: Date;
   /** End of the last window: the stop action. */
   end: Date;
-  /** The start action: `start` minus the model's lead, or `start` itself after a restart boundary. */
+  /** The start action: `start` minus {@link lead}, or `start` itself after a restart boundary. */
   startAt: Date;
+  /**
+   * The lead the run starts with: fixed, or learned for this run's shift minutes (`auto`); 0 and
+   * fixed after a restart boundary, where the model is busy until the run begins.
+   */
+  lead: Lead;
   minInferenceUnits: number;
   maxInferenceUnits?: number;
   /** True when this run starts where the previous one was stopped to change units (`unitChange: restart`). */
@@ -40,6 +46,8 @@ export interface Action {
   maxInferenceUnits?: number;
   /** The shift the run begins with (start) or ends with (stop). */
   shift?: string;
+  /** The lead the run starts with (start actions only). */
+  lead?: Lead;
 }
 
 export { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS };
@@ -50,6 +58,8 @@ const MINUTE_MS = 60_000;
 const sameUnits = (a: { minInferenceUnits: number; maxInferenceUnits?: number }, b: Window): boolean =>
   a.minInferenceUnits === b.minInferenceUnits && a.maxInferenceUnits === b.maxInferenceUnits;
 
+const NO_LEAD = fixedLead(0);
+
 const newRun = (window: Window, startAt: Date, afterRestart: boolean): Run => ({
   model: window.model,
   runId: `${window.model}@${window.start.toISOString()}`,
@@ -58,6 +68,7 @@ const newRun = (window: Window, startAt: Date, afterRestart: boolean): Run => ({
   start: window.start,
   end: window.end,
   startAt,
+  lead: NO_LEAD,
   minInferenceUnits: window.minInferenceUnits,
   ...(window.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: window.maxInferenceUnits }),
   ...(afterRestart ? { afterRestart: true as const } : {}),
@@ -78,21 +89,69 @@ const extend = (run: Run, window: Window): void => {
   }
 };
 
+/** Minutes of shift a run covers: its windows' union, so overlapping windows count once. */
+export const shiftMinutesOf = (windows: readonly { start: Date; end: Date }[]): number => {
+  let total = 0;
+  let reached = Number.NEGATIVE_INFINITY;
+  for (const window of [...windows].sort((a, b) => a.start.getTime() - b.start.getTime())) {
+    const start = Math.max(window.start.getTime(), reached);
+    if (window.end.getTime() > start) total += window.end.getTime() - start;
+    reached = Math.max(reached, window.end.getTime());
+  }
+  return total / MINUTE_MS;
+};
+
+/**
+ * The lead a run of `resolved`'s model starts with, given its windows: the fixed lead, or, for
+ * `auto`, the one {@link autoLead} learns for the run's shift minutes from the starts in
+ * `config.leadBook` recorded before the run's lead could begin (the provider's prior when there are
+ * none).
+ */
+export const leadOfRun = (
+  config: SchedulerConfig,
+  resolved: ResolvedModel,
+  windows: readonly { start: Date; end: Date }[],
+): Lead => {
+  if (resolved.leadMinutes !== 'auto') return fixedLead(resolved.leadMinutes);
+  const { model } = resolved;
+  const first = windows.reduce<Date | undefined>(
+    (earliest, window) =>
+      earliest && earliest.getTime() <= window.start.getTime() ? earliest : window.start,
+    undefined,
+  );
+  const starts = config.leadBook?.starts[model.id] ?? [];
+  return autoLead({
+    durations: first ? startsBeforeRun(starts, first, resolved.maxLeadMinutes) : [],
+    prior: config.leadBook?.priors[model.provider] ?? FALLBACK_START_PRIOR,
+    shiftMinutes: shiftMinutesOf(windows),
+    coverageTarget: resolved.coverageTarget,
+    maxLeadMinutes: resolved.maxLeadMinutes,
+  });
+};
+
 /**
  * Groups one model's windows (sorted by start) into runs.
  *
  * A window that begins no later than the current run ends — back to back, overlapping, or after a
- * gap shorter than the lead (stopping would only make the next start late) — continues the run.
- * Where its units differ and the schedule says `unitChange: restart`, the run is stopped at the
- * boundary and a new run with the new units starts right there, without lead (the model is busy
+ * gap shorter than the chaining lead (stopping would only make the next start late) — continues
+ * the run. Where its units differ and the schedule says `unitChange: restart`, the run is stopped at
+ * the boundary and a new run with the new units starts right there, without lead (the model is busy
  * until then); with `keep-highest` (the default) the run keeps going with the highest units.
+ *
+ * Chaining uses `resolved.chainLeadMinutes` (for `auto`, `maxLeadMinutes`), which does not move
+ * as starts are recorded; each run's own lead (`leadOf`, given its windows) is at most that,
+ * so a run never starts before the previous one ends.
  */
-export const runsOfWindows = (windows: readonly Window[], resolved: ResolvedModel): Run[] => {
+export const runsOfWindows = (
+  windows: readonly Window[],
+  resolved: ResolvedModel,
+  leadOf: (windows: readonly Window[]) => Lead = () => fixedLead(resolved.chainLeadMinutes),
+): Run[] => {
   const runs: Run[] = [];
-  const leadMs = resolved.leadMinutes * MINUTE_MS;
+  const chainMs = resolved.chainLeadMinutes * MINUTE_MS;
   let current: Run | undefined;
   for (const window of windows) {
-    const leadStart = new Date(window.start.getTime() - leadMs);
+    const leadStart = new Date(window.start.getTime() - chainMs);
     if (current && leadStart.getTime() <= current.end.getTime()) {
       if (
         resolved.unitChange === 'restart' &&
@@ -108,6 +167,14 @@ export const runsOfWindows = (windows: readonly Window[], resolved: ResolvedMode
     }
     current = newRun(window, leadStart, false);
     runs.push(current);
+  }
+  for (const run of runs) {
+    if (run.afterRestart) continue;
+    const lead = leadOf(run.windows);
+    run.lead = lead;
+    run.startAt = new Date(
+      run.start.getTime() - Math.min(lead.minutes, resolved.chainLeadMinutes) * MINUTE_MS,
+    );
   }
   return runs;
 };
@@ -132,7 +199,8 @@ export const runsBetween = (config: SchedulerConfig, from: Date, to: Date, optio
       new Date(to.getTime() + RUN_LOOK_AHEAD_DAYS * DAY_MS),
       { model: modelId },
     );
-    for (const run of runsOfWindows(windows, resolved)) {
+    const leadOf = (runWindows: readonly Window[]) => leadOfRun(config, resolved, runWindows);
+    for (const run of runsOfWindows(windows, resolved, leadOf)) {
       if (run.startAt.getTime() < to.getTime() && run.end.getTime() > from.getTime()) runs.push(run);
     }
   }
@@ -159,6 +227,7 @@ export const actionsOfRuns = (runs: readonly Run[], from: Date, to: Date): Actio
         minInferenceUnits: run.minInferenceUnits,
         ...(run.maxInferenceUnits === undefined ? {} : { maxInferenceUnits: run.maxInferenceUnits }),
         ...(run.windows[0] ? { shift: run.windows[0].shift } : {}),
+        lead: run.lead,
       });
     }
     if (inRange(run.end)) {

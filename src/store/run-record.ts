@@ -70,6 +70,15 @@ export const runRecordSchema = z.object({
   plannedEndAt: instant,
   minInferenceUnits: z.number().int().positive(),
   maxInferenceUnits: z.number().int().positive().optional(),
+  /**
+   * The lead the run was planned with, and where it came from (`fixed`, the provider's `prior`, or
+   * `learned` from `leadSamples` recorded starts, at `leadQuantile` of their estimated durations).
+   * Absent on runs recorded before leads were kept.
+   */
+  leadMinutes: z.number().int().nonnegative().optional(),
+  leadSource: z.enum(['fixed', 'prior', 'learned']).optional(),
+  leadSamples: z.number().int().nonnegative().optional(),
+  leadQuantile: z.number().min(0).max(1).optional(),
   pricePerInferenceUnitHour: z.number().nonnegative(),
   outcome: z.enum(runOutcomes),
   /** Every start and stop intent, in order; the last one of each kind is the current one. */

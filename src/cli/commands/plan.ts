@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { overrideOf } from '../../app/overrides.ts';
 import { type BudgetProjection, projectBudgets } from '../../app/plan-budgets.ts';
+import { withPriorsOnly, withRecordedStarts } from '../../app/recorded-starts.ts';
 import { UsageError } from '../../errors.ts';
 import type { ResolvedModel, SchedulerConfig } from '../../schedule/config.ts';
 import { resolvedModel } from '../../schedule/config.ts';
+import { describeLead, type Lead } from '../../schedule/lead.ts';
 import type { Plan } from '../../schedule/plan.ts';
 import { planBetween } from '../../schedule/plan.ts';
 import type { Action, Run } from '../../schedule/runs.ts';
@@ -46,6 +48,14 @@ interface PlanOptions {
 
 const withMax = (max: number | undefined) => (max === undefined ? {} : { maxInferenceUnits: max });
 
+/** A run's lead in `--json`: minutes, source, and for a learned lead the starts and quantile behind it. */
+const leadToJson = (lead: Lead) => ({
+  leadMinutes: lead.minutes,
+  leadSource: lead.source,
+  ...(lead.source === 'fixed' ? {} : { leadSamples: lead.samples }),
+  ...(lead.quantile === undefined ? {} : { leadQuantile: roundTo(lead.quantile, 3) }),
+});
+
 const budgetToJson = (budget: BudgetProjection) => ({
   scope: budget.scope,
   name: budget.name,
@@ -84,6 +94,7 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
     ...withMax(a.maxInferenceUnits),
     runId: a.runId,
     ...(a.shift === undefined ? {} : { shift: a.shift }),
+    ...(a.lead === undefined ? {} : leadToJson(a.lead)),
   })),
   runs: plan.runs.map((r: Run) => ({
     model: r.model,
@@ -95,6 +106,7 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
     end: r.end.toISOString(),
     minInferenceUnits: r.minInferenceUnits,
     ...withMax(r.maxInferenceUnits),
+    ...leadToJson(r.lead),
   })),
   totals: {
     inferenceUnitHours: roundTo(plan.totals.inferenceUnitHours, 3),
@@ -109,6 +121,12 @@ export const planToJson = (plan: Plan, budgets: readonly BudgetProjection[] = []
   notes: plan.notes,
   budgets: budgets.map(budgetToJson),
 });
+
+/** A model's lead setting for people: `20 min`, or `auto (99.5 % of shift minutes, at most 60 min)`. */
+const leadSettingText = (resolved: ResolvedModel): string =>
+  resolved.leadMinutes === 'auto'
+    ? `auto (${roundTo(resolved.coverageTarget * 100, 3)} % of shift minutes, at most ${resolved.maxLeadMinutes} min)`
+    : `${resolved.leadMinutes} min`;
 
 /** A span of instants, [start, end) in epoch milliseconds. */
 type Span = readonly [start: number, end: number];
@@ -240,7 +258,7 @@ const renderTimeline = (
     lines.push(
       '',
       paint('bold', `${model}`) +
-        `  schedule ${resolved.scheduleName}, ${tz}, lead ${resolved.leadMinutes} min, unitChange ${resolved.unitChange}`,
+        `  schedule ${resolved.scheduleName}, ${tz}, lead ${leadSettingText(resolved)}, unitChange ${resolved.unitChange}`,
       `${' '.repeat(16)}${paint('dim', dayBarRuler())}`,
     );
     for (const day of days) {
@@ -306,9 +324,10 @@ export const renderPlan = (
         paint(action.action === 'start' ? 'green' : 'red', action.action),
         formatUnits(action),
         action.shift ?? '',
+        action.lead ? describeLead(action.lead) : '',
       ];
     });
-    lines.push(renderTable(['LOCAL TIME', 'UTC', 'MODEL', 'ACTION', right('UNITS'), 'SHIFT'], rows));
+    lines.push(renderTable(['LOCAL TIME', 'UTC', 'MODEL', 'ACTION', right('UNITS'), 'SHIFT', 'LEAD'], rows));
   }
   lines.push(
     '',
@@ -350,7 +369,9 @@ Without --from and --to the plan covers the coming seven days from now; its head
 range in UTC and on the wall clock of each time zone the schedules use.
 
 The plan shows every shift occurrence (window) overlapping [--from, --to), the start and stop
-actions in it (a start comes leadMinutes before a run; back-to-back shifts run on without a stop),
+actions in it (a start comes leadMinutes before a run, each with the lead it takes and where that
+comes from: fixed, the provider's prior, or learned from the model's recorded starts for
+leadMinutes: auto; back-to-back shifts run on without a stop),
 and projected inference-unit hours and cost at the minimum units. Times in --json are UTC.
 
 Examples:
@@ -386,16 +407,18 @@ export const registerPlanCommand = (program: Command, io: CliIo): void => {
         );
       }
       // From a file: that file only, no AWS. Without one: the config in force, with its overrides.
+      // `auto` leads learn, run by run, from the starts recorded before each run, as the ticks do;
+      // from a file there is no record, so they follow their providers' priors.
       const { config, overrides } =
         options.file === undefined
           ? await withDeps(io, async (deps) => {
               const applied = await appliedConfig(deps.configs);
               return {
-                config: applied.config,
+                config: await withRecordedStarts(deps.runs, applied.config, from, to),
                 overrides: (await deps.configs.listOverrides()).map(overrideOf),
               };
             })
-          : { config: readConfigFile(options.file), overrides: [] };
+          : { config: withPriorsOnly(readConfigFile(options.file)), overrides: [] };
       if (options.model !== undefined) resolvedModel(config, options.model); // unknown model → UsageError
       const plan = planBetween(config, from, to, {
         ...(options.model === undefined ? {} : { model: options.model }),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RunView } from '../../app/runs-view.ts';
 import { listRuns } from '../../app/runs-view.ts';
 import { resolvedModel } from '../../schedule/config.ts';
+import { describeLead } from '../../schedule/lead.ts';
 import { appliedConfig } from '../../store/config-repository.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import { formatHours, formatInZone, formatUnits, formatUsd } from '../format.ts';
@@ -19,6 +20,17 @@ const outcomeColour = {
   cancelled: 'dim',
 } as const;
 
+/** The lead a run was planned with, as `describeLead` words it; `-` when not recorded. */
+const leadText = (run: RunView): string =>
+  run.leadMinutes === null || run.leadSource === null
+    ? '-'
+    : describeLead({
+        minutes: run.leadMinutes,
+        source: run.leadSource,
+        samples: run.leadSamples ?? 0,
+        ...(run.leadQuantile === null ? {} : { quantile: run.leadQuantile }),
+      });
+
 /** The runs as a table for people, instants in each model's time zone (`zones`, model → IANA zone). */
 export const renderRuns = (
   runs: readonly RunView[],
@@ -32,6 +44,7 @@ export const renderRuns = (
       'MODEL',
       'SHIFTS',
       'START REQUESTED',
+      'LEAD',
       'HOSTED',
       'STOP REQUESTED',
       'STOPPED',
@@ -45,6 +58,7 @@ export const renderRuns = (
       run.model,
       run.shifts.join('+') || run.origin,
       local(run.requestedStartAt, run.model),
+      leadText(run),
       local(run.hostedAt, run.model),
       local(run.requestedStopAt, run.model),
       local(run.stoppedAt, run.model),

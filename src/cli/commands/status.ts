@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { statusAt } from '../../app/status.ts';
+import { describeLead } from '../../schedule/lead.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import { formatInZone, formatUnits } from '../format.ts';
 import type { CliIo } from '../io.ts';
@@ -21,7 +22,24 @@ export const registerStatusCommand = (program: Command, io: CliIo): void => {
           at: at.toISOString(),
           models: statuses.map((status) => ({
             ...status,
-            next: status.next ? { action: status.next.action, at: status.next.at.toISOString() } : null,
+            next: status.next
+              ? {
+                  action: status.next.action,
+                  at: status.next.at.toISOString(),
+                  ...(status.next.lead
+                    ? {
+                        leadMinutes: status.next.lead.minutes,
+                        leadSource: status.next.lead.source,
+                        ...(status.next.lead.source === 'fixed'
+                          ? {}
+                          : { leadSamples: status.next.lead.samples }),
+                        ...(status.next.lead.quantile === undefined
+                          ? {}
+                          : { leadQuantile: Number(status.next.lead.quantile.toFixed(3)) }),
+                      }
+                    : {}),
+                }
+              : null,
           })),
         });
         return;
@@ -39,7 +57,10 @@ export const registerStatusCommand = (program: Command, io: CliIo): void => {
               paint(agrees ? 'green' : 'yellow', status.observed),
               formatUnits(status, '-'),
               status.run ? `${status.run.outcome}` : '-',
-              status.next ? `${status.next.action} ${formatInZone(status.next.at, status.timezone)}` : '-',
+              status.next
+                ? `${status.next.action} ${formatInZone(status.next.at, status.timezone)}` +
+                  (status.next.lead ? `, lead ${describeLead(status.next.lead)}` : '')
+                : '-',
               status.override
                 ? `override ${status.override.state} until ${formatInZone(new Date(status.override.until), status.timezone)}`
                 : status.desiredReason,

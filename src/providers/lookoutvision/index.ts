@@ -13,4 +13,6 @@ export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionCl
   createHost: (client) => new LookoutVisionModelHost(client),
   statuses: lookoutVisionStatuses,
   iamGrants: lookoutVisionIamGrants,
+  // AWS documents a start as taking minutes; starts observed take up to about half an hour.
+  startPrior: { medianMinutes: 15, p95Minutes: 28 },
 };

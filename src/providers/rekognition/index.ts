@@ -13,4 +13,6 @@ export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, 
   createHost: (client) => new RekognitionModelHost(client),
   statuses: rekognitionStatuses,
   iamGrants: rekognitionIamGrants,
+  // The SDK's ProjectVersionRunning waiter allows 20 minutes; starts observed take 10 to 30.
+  startPrior: { medianMinutes: 15, p95Minutes: 28 },
 };

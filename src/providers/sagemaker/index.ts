@@ -15,4 +15,7 @@ export const sageMaker: ProviderDefinition<SageMakerRef, SageMakerClient, SageMa
   // Words the host reads off a component's status and copy counts, not the service's statuses alone.
   statuses: sageMakerStatuses,
   iamGrants: sageMakerIamGrants,
+  // Copies scale up in minutes once an instance is there; scaling out from zero instances takes
+  // several minutes more.
+  startPrior: { medianMinutes: 8, p95Minutes: 15 },
 };

@@ -1,13 +1,14 @@
 /**
  * The plan shows exactly the runs the tick creates: for random schedules, ranges and overrides, the
- * runs that reconcile passes record between two instants (ids and units) are the runs the plan lists
- * for that range. The passes run against the in-memory stores and a host that does what it is asked
+ * runs that reconcile passes record between two instants (ids, units and leads, learned ones
+ * included) are the runs the plan lists for that range. The passes run against the in-memory stores and a host that does what it is asked
  * at once, every 15 minutes; every instant generated lies on that grid, so each run the plan lists
  * has a pass inside it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/app/reconcile.ts';
+import { withRecordedStarts } from '../../../src/app/recorded-starts.ts';
 import type {
   Accepted,
   HostingError,
@@ -89,7 +90,8 @@ const caseArb = fc.record({
   shifts: fc
     .integer({ min: 1, max: 3 })
     .chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => shiftArb(`s${i}`)))),
-  leadSteps: fc.integer({ min: 0, max: 4 }),
+  // -1: `leadMinutes: auto`, learned from the starts the passes record.
+  leadSteps: fc.integer({ min: -1, max: 4 }),
   unitChange: fc.constantFrom('keep-highest' as const, 'restart' as const),
   anchor: fc.constantFrom(...ANCHORS),
   fromStep: fc.integer({ min: 0, max: DAY_STEPS - 1 }),
@@ -116,7 +118,7 @@ const planAndTick = async (input: Case) => {
   const config = scenario({
     timezone: input.timezone,
     shifts: input.shifts,
-    leadMinutes: input.leadSteps * STEP_MINUTES,
+    leadMinutes: input.leadSteps < 0 ? 'auto' : input.leadSteps * STEP_MINUTES,
     unitChange: input.unitChange,
   });
   const from = new Date(Date.parse(`${input.anchor}T00:00:00Z`) + input.fromStep * STEP_MS);
@@ -148,9 +150,12 @@ const planAndTick = async (input: Case) => {
       if (!report.outcomes.some((o) => o.desired === 'on' && o.action === 'stop')) break;
     }
   }
-  const ticked = (await runs.list('line-1')).map(unitsOf).sort();
+  const records = await runs.list('line-1');
+  const ticked = records.map(unitsOf).sort();
+  const tickedLeads = records.map((run) => `${run.runId} lead ${run.leadMinutes}`).sort();
 
-  const plan = planBetween(config, from, to, {
+  // The plan learns `auto` leads from the same record, as `shiftctl plan` does from the table.
+  const plan = planBetween(await withRecordedStarts(runs, config, from, to), from, to, {
     overrides: stored
       ? [
           {
@@ -163,20 +168,26 @@ const planAndTick = async (input: Case) => {
         ]
       : [],
   });
-  const planned = plan.runs.map(unitsOf).sort();
+  // A learned lead is not a multiple of the grid: a run whose start falls after the last pass of the
+  // range is listed by the plan but not yet reached by any pass.
+  const lastPass = from.getTime() + (input.lengthSteps - 1) * STEP_MS;
+  const reached = plan.runs.filter((run) => run.startAt.getTime() <= lastPass);
+  const planned = reached.map(unitsOf).sort();
+  const plannedLeads = reached.map((run) => `${run.runId} lead ${run.lead.minutes}`).sort();
   const endless = plan.runs.some((run) => run.end.getTime() - run.startAt.getTime() >= 7 * DAY_MS);
-  return { ticked, planned, endless };
+  return { ticked, planned, endless, tickedLeads, plannedLeads };
 };
 
 describe('plan = tick', () => {
-  it('the tick records exactly the runs the plan lists, with their ids and units, overrides included', async () => {
+  it('the tick records exactly the runs the plan lists, with their ids, units and leads, overrides included', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (input) => {
-        const { ticked, planned, endless } = await planAndTick(input);
+        const { ticked, planned, endless, tickedLeads, plannedLeads } = await planAndTick(input);
         // A chain without a break longer than the lead is cut where the engine's look-back ends,
         // which moves with the instant asked about (see RUN_LOOK_BACK_DAYS): no run id holds for it.
         fc.pre(!endless);
         expect(ticked).toEqual(planned);
+        expect(tickedLeads).toEqual(plannedLeads);
       }),
       { numRuns: 80 },
     );

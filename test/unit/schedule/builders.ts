@@ -16,7 +16,7 @@ export interface ScenarioInput {
   timezone: string;
   shifts: readonly ShiftInput[];
   closed?: readonly string[];
-  leadMinutes?: number;
+  leadMinutes?: number | 'auto';
   unitChange?: 'keep-highest' | 'restart';
   price?: number;
   model?: string;

@@ -37,7 +37,11 @@ describe('desired state of the INTERFACE.md example (Europe/Berlin)', () => {
     expect(desired).toEqual({
       state: 'off',
       reason: 'no shift',
-      nextChange: { at: at('2027-03-26T04:40:00Z'), state: 'on' },
+      nextChange: {
+        at: at('2027-03-26T04:40:00Z'),
+        state: 'on',
+        lead: { minutes: 20, source: 'fixed', samples: 0 },
+      },
     });
   });
 
@@ -57,7 +61,11 @@ describe('desired state of the INTERFACE.md example (Europe/Berlin)', () => {
     expect(desired.state).toBe('off');
     expect(desired.reason).toBe('closed: 2026-12-24 (shift early)');
     // The next run: Monday 2026-12-28 05:40 CET (25th and 26th closed, then the weekend).
-    expect(desired.nextChange).toEqual({ at: at('2026-12-28T04:40:00Z'), state: 'on' });
+    expect(desired.nextChange).toEqual({
+      at: at('2026-12-28T04:40:00Z'),
+      state: 'on',
+      lead: { minutes: 20, source: 'fixed', samples: 0 },
+    });
   });
 
   it('lets an override win until it expires, then follows the schedule', () => {

@@ -62,6 +62,8 @@ describe('shiftctl plan -f', () => {
       maxInferenceUnits: 4,
       runId: 'pcb-line-1@2027-03-26T05:00:00.000Z',
       shift: 'early',
+      leadMinutes: 20,
+      leadSource: 'fixed',
     });
     expect(plan.actions.map((a: { action: string; at: string }) => `${a.action}@${a.at}`)).toEqual([
       'start@2027-03-26T04:40:00.000Z',

@@ -49,6 +49,7 @@ describe('back-to-back shifts', () => {
         minInferenceUnits: 2,
         maxInferenceUnits: 4,
         shift: 'early',
+        lead: { minutes: 20, source: 'fixed', samples: 0 },
       },
       {
         model: 'line-1',
