@@ -171,8 +171,8 @@ describe('a learned lead from recorded starts', () => {
       `lead ${run.leadMinutes} min (learned from ${recorded.length} starts, q=`,
     );
     const outcome = (
-      JSON.parse(tick.out) as { models: { model: string; result: string; runId?: string }[] }
-    ).models.find((model) => model.model === 'pcb-line-1');
+      JSON.parse(tick.out) as { outcomes: { model: string; result: string; runId?: string }[] }
+    ).outcomes.find((model) => model.model === 'pcb-line-1');
     expect(outcome).toMatchObject({ result: 'sent', runId: run.runId });
     const recordedRun = (JSON.parse(runs.out) as { runs: Record<string, unknown>[] }).runs.find(
       (candidate) => candidate.runId === run.runId,
