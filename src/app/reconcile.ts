@@ -182,21 +182,15 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
       new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
     // The models not yet begun share what is left, `concurrency` of them at a time.
     const share = budget() / Math.ceil((models.length - index) / concurrency);
-    const outcome: ModelOutcome = await reconcileWithin(
-      share,
-      deps.signal,
-      model.id,
-      observed,
-      (signal, progress) => {
-        const open = openRuns[index];
-        if (open instanceof Error) throw open;
-        return reconcileModel(
-          { ...deps, ...signal },
-          { config, at, model: model.id, observed, overrides, policy, open: open ?? [] },
-          progress,
-        );
-      },
-    );
+    const outcome = await reconcileWithin(share, deps.signal, model.id, observed, (signal, progress) => {
+      const open = openRuns[index];
+      if (open instanceof Error) throw open;
+      return reconcileModel(
+        { ...deps, ...signal },
+        { config, at, model: model.id, observed, overrides, policy, open: open ?? [] },
+        progress,
+      );
+    });
     const withProvider: ModelOutcome = { ...outcome, provider: model.provider };
     deps.onOutcome?.(withProvider, header);
     return withProvider;
