@@ -15,7 +15,10 @@
  *    `hostingPolicyIds`, which the functions depend on): the exact statements each registered
  *    provider states for its models of the file (`iamGrants` in src/providers/<id>/iam.ts), in
  *    registry order. A provider without models gets no statement (an IAM statement without
- *    resources is invalid); a file without any model fails packaging.
+ *    resources is invalid); a file without any model fails packaging;
+ *  - the same grants cut down to their Describe and List actions, on the same resources, as managed
+ *    policies on no role (`OperatorHostingReadPolicy1`…, ARNs as outputs): what `shiftctl status` and
+ *    `doctor` need besides the operator policy (deploy/operator-policy.yml).
  * Writing them by hand in serverless.yml would be a second copy that drifts from the file.
  *
  * IAM limits a managed policy to 6,144 characters, and the exact grants of a large fleet are more:
@@ -327,6 +330,40 @@ const hostingPolicyResources = (policies) =>
     ]),
   );
 
+/** Whether an action only reads: what `shiftctl status` and `doctor` send to the hosting services. */
+const isReadAction = (action) => /^[a-z0-9-]+:(Describe|List)[A-Za-z]*$/.test(action);
+
+/** The grants cut down to their read actions, each on the same resources: never wider than the functions'. */
+const readGrantsOf = (grants) =>
+  grants
+    .map((grant) => ({ ...grant, actions: grant.actions.filter(isReadAction) }))
+    .filter((grant) => grant.actions.length > 0);
+
+/**
+ * The operators' hosting policies, `OperatorHostingReadPolicy1`… in order: attached to no role, for
+ * people who run `shiftctl status` or `doctor` next to the operator policy; their ARNs are outputs.
+ */
+const operatorHostingPolicyResources = (policies) => {
+  const ids = policies.map((_, index) => `OperatorHostingReadPolicy${index + 1}`);
+  return {
+    Resources: Object.fromEntries(
+      policies.map((statements, index) => [
+        ids[index],
+        {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: {
+            Description: 'shiftctl status and doctor: observe the models of the shifts file (read only)',
+            PolicyDocument: { Version: '2012-10-17', Statement: statements },
+          },
+        },
+      ]),
+    ),
+    Outputs: Object.fromEntries(
+      ids.map((id) => [`${id}Arn`, { Description: `${id} for shiftctl operators`, Value: { Ref: id } }]),
+    ),
+  };
+};
+
 /** Refuses any string the variable resolver would read as a variable (`${…}`). */
 const assertPlain = (value, where, source) => {
   if (typeof value === 'string') {
@@ -376,10 +413,19 @@ const build = async (file) => {
     }
     throw error;
   }
-  const policies = hostingPolicyResources(hostingPolicies(config, source, iamGrantsOf(config)));
+  const grants = iamGrantsOf(config);
+  const policies = hostingPolicyResources(hostingPolicies(config, source, grants));
+  const operator = operatorHostingPolicyResources(hostingPolicies(config, source, readGrantsOf(grants)));
   const result = {
     shiftsFile: source,
-    resources: { Resources: { ...shiftEdgeSchedules(schedulerEntries(config), source), ...policies } },
+    resources: {
+      Resources: {
+        ...shiftEdgeSchedules(schedulerEntries(config), source),
+        ...policies,
+        ...operator.Resources,
+      },
+      Outputs: operator.Outputs,
+    },
     hostingPolicyIds: Object.keys(policies),
   };
   return assertPlain(result, '', source);

@@ -3,12 +3,16 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
+import { monthToDate, passMetrics, wantsMonthToDate } from '../src/app/pass-metrics.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
+import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
 const logger = createLogger();
+const calls = new CallCounter();
+const metrics = metricsSettingsFromEnv(process.env);
 // Built once per container and reused across invocations.
-const deps = depsFromEnv(process.env, { requireTables: true });
+const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
 
 const eventSchema = z.object({ time: z.iso.datetime() });
 
@@ -19,6 +23,7 @@ const reconcileTick = async (
   { signal }: { signal: AbortSignal },
 ) => {
   const { time } = eventSchema.parse(event);
+  calls.take(); // counts only this invocation's calls
   const now = new Date();
   const report = await reconcileOnTime(
     {
@@ -41,6 +46,15 @@ const reconcileTick = async (
     });
     return { skipped: true };
   }
+  const durationMs = Date.now() - now.getTime();
+  // Metrics never fail a pass that ran: without the month's figures the rest is still published.
+  const month = wantsMonthToDate(report.at)
+    ? await monthToDate(deps, report.at).catch(() => undefined)
+    : undefined;
+  publishMetrics(
+    metrics,
+    passMetrics(report, { durationMs, calls: calls.take(), ...(month ? { monthToDate: month } : {}) }),
+  );
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };
 

@@ -2,11 +2,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
+import { passMetrics } from '../src/app/pass-metrics.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
+import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
 const logger = createLogger();
-const deps = depsFromEnv(process.env, { requireTables: true });
+const calls = new CallCounter();
+const metrics = metricsSettingsFromEnv(process.env);
+const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
 
 /**
  * A shift edge from EventBridge Scheduler (in the schedule's time zone): the same decision as the
@@ -14,6 +18,8 @@ const deps = depsFromEnv(process.env, { requireTables: true });
  */
 const shiftEdge = async (event: unknown, context: Context, { signal }: { signal: AbortSignal }) => {
   const edge = shiftEdgeEventSchema.parse(event);
+  calls.take(); // counts only this invocation's calls
+  const startedAt = Date.now();
   const report = await reconcileEdge(
     {
       ...deps,
@@ -32,6 +38,7 @@ const shiftEdge = async (event: unknown, context: Context, { signal }: { signal:
     logger.warn('stale shift edge skipped; the reconcile tick covers it', { ...edge });
     return { skipped: true };
   }
+  publishMetrics(metrics, passMetrics(report, { durationMs: Date.now() - startedAt, calls: calls.take() }));
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };
 

@@ -14,12 +14,16 @@ export interface AppDeps extends Pick<ReconcileDeps, 'configs' | 'runs' | 'hosts
 /**
  * Builds the stores and one host per registered provider from the environment: table names from
  * `CONFIG_TABLE_NAME`/`RUNS_TABLE_NAME` (required for Lambdas, defaulted for the CLI), endpoints
- * from the SDK's own `AWS_ENDPOINT_URL_*`.
+ * from the SDK's own `AWS_ENDPOINT_URL_*`. `onHostingClient` sees each hosting SDK client once, as
+ * it is built (the functions count their calls through it).
  */
-export const depsFromEnv = (env: Env, options: { requireTables?: boolean } = {}): AppDeps => {
+export const depsFromEnv = (
+  env: Env,
+  options: { requireTables?: boolean; onHostingClient?: (client: unknown) => void } = {},
+): AppDeps => {
   const tables = options.requireTables ? requireTableNames(env) : readTableNames(env);
   const documents = createDynamoDocumentClient();
-  const hosts: HostRegistry = createHosts();
+  const hosts: HostRegistry = createHosts(undefined, options.onHostingClient);
   return {
     tables,
     configs: new DynamoConfigRepository(documents, tables.configTable, shiftsRules),

@@ -3,7 +3,7 @@ import { HostingError, type ModelHost, type ModelRef, type Observation } from '.
 import { refKey, refOfModel } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
-import { wantedAt } from '../schedule/lifecycle.ts';
+import { type WantedRun, wantedAt } from '../schedule/lifecycle.ts';
 import {
   type ConfigRepository,
   NotConfiguredError,
@@ -77,6 +77,12 @@ export interface ModelOutcome {
   readonly clientToken?: string;
   readonly errorCode?: string;
   readonly alert?: boolean;
+  /** The model's hosting service (absent only when the model could not be resolved). */
+  readonly provider?: string;
+  /** Minutes since the wanted run's first shift began, while the model is not yet hosted in it. */
+  readonly lateMinutes?: number;
+  /** The outcome recorded for the run this pass wrote last (`budget-blocked`, `failed`, …). */
+  readonly recorded?: RunRecord['outcome'];
 }
 
 /** What a pass was for: the instant, what triggered it, and the configuration version it read. */
@@ -187,8 +193,9 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
         progress,
       );
     });
-    deps.onOutcome?.(outcome, header);
-    return outcome;
+    const withProvider: ModelOutcome = { ...outcome, provider: model.provider };
+    deps.onOutcome?.(withProvider, header);
+    return withProvider;
   });
   return { ...header, outcomes };
 };
@@ -361,6 +368,8 @@ const reconcileModel = async (
     overrideOn,
     policy: context.policy,
   });
+  const lateMinutes = wanted ? minutesLate(wanted, observedState, at) : undefined;
+  const recorded = decision.writes.at(-1)?.outcome;
   const base = {
     model,
     desired: desired.state,
@@ -368,6 +377,8 @@ const reconcileModel = async (
     action: decision.action,
     reason: decision.reason,
     ...(decision.alert ? { alert: true } : {}),
+    ...(lateMinutes === undefined ? {} : { lateMinutes }),
+    ...(recorded === undefined ? {} : { recorded }),
   };
   progress.decided = {
     ...base,
@@ -395,6 +406,21 @@ const reconcileModel = async (
   const lastWrite = decision.writes.at(-1);
   if (!decision.call) return { ...base, result: 'done', ...(lastWrite ? { runId: lastWrite.runId } : {}) };
   return send(deps, context, resolved.model, decision.call, base);
+};
+
+/**
+ * How late the wanted run is: whole minutes since its first shift began, when the model is not
+ * hosted by then; undefined when it is hosted, or the shift has not begun (or the run, an override's,
+ * has no shift).
+ */
+export const minutesLate = (
+  wanted: WantedRun,
+  observed: ModelOutcome['observed'],
+  at: Date,
+): number | undefined => {
+  const shiftStart = wanted.windows[0]?.start;
+  if (!shiftStart || observed === 'hosted' || observed === 'unknown' || at < shiftStart) return undefined;
+  return Math.floor((at.getTime() - shiftStart.getTime()) / 60_000);
 };
 
 const persist = async (

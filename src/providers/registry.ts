@@ -43,12 +43,17 @@ export const refKey = (ref: ModelRef): string => {
  * @param options - client settings for every provider (an emulator's endpoint, say); none, and each
  *   SDK reads its own configuration (`AWS_ENDPOINT_URL_<SERVICE>`, region, credentials)
  */
-export const createHosts = (options?: CommonClientOptions): Record<ProviderId, ModelHost> =>
+export const createHosts = (
+  options?: CommonClientOptions,
+  onClient?: (client: unknown) => void,
+): Record<ProviderId, ModelHost> =>
   Object.fromEntries(
-    providers.map((provider: ProviderDefinition) => [
-      provider.id,
-      provider.createHost(provider.createClient(options)),
-    ]),
+    providers.map((provider: ProviderDefinition) => {
+      const client = provider.createClient(options);
+      // Lets the caller see each SDK client before use, e.g. to count the calls it sends.
+      onClient?.(client);
+      return [provider.id, provider.createHost(client)];
+    }),
   ) as Record<ProviderId, ModelHost>;
 
 /** Each registered provider's start prior, by provider id: the priors of a `LeadBook`. */

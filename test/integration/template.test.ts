@@ -20,7 +20,9 @@ interface Resource {
 }
 
 interface Template {
-  Resources: Record<string, Resource>;
+  Resources: Record<string, Resource & { Condition?: string }>;
+  Conditions?: Record<string, unknown>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }>;
 }
 
 interface PackageOptions {
@@ -90,13 +92,24 @@ const ACTIONS_WITHOUT_RESOURCE_TYPE = new Set([
   'sagemaker:ListInferenceComponents',
 ]);
 
+/** The operators' policies (deploy/operator-policy.yml, deploy/shift-schedules.cjs): attached to no role. */
+const isOperatorPolicy = (logicalId: string): boolean => logicalId.startsWith('Operator');
+
+/** The template without the operators' policies: what the functions may do. */
+const functionsPart = (packagedTemplate: Template): Template => ({
+  ...packagedTemplate,
+  Resources: Object.fromEntries(
+    Object.entries(packagedTemplate.Resources).filter(([id]) => !isOperatorPolicy(id)),
+  ),
+});
+
 /** The statements of the managed policies on the functions' role, in template order. */
 const hostingStatementsOf = (packagedTemplate: Template): Record<string, unknown>[] =>
   Object.values(packagedTemplate.Resources)
     .filter(
       (resource) =>
         resource.Type === 'AWS::IAM::ManagedPolicy' &&
-        JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'),
+        JSON.stringify(resource.Properties.Roles ?? []).includes('IamRoleLambdaExecution'),
     )
     .flatMap((resource) => statementsIn(resource.Properties.PolicyDocument));
 
@@ -272,7 +285,10 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('grants Resource "*" only to actions that support no resource type, each in a statement of its own', () => {
-    const statements = statementsIn(template);
+    // In a key policy "*" means the key itself: those statements are checked with the alarm topic.
+    const statements = statementsIn(
+      Object.values(template.Resources).filter((resource) => resource.Type !== 'AWS::KMS::Key'),
+    );
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement).not.toHaveProperty('NotResource');
@@ -286,7 +302,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('lets the Lambdas use exactly the two tables, with the IAM actions of the requests the stores send', async () => {
     const required = await storeDynamoActions();
-    const dynamoStatements = statementsIn(template).filter((statement) =>
+    const dynamoStatements = statementsIn(functionsPart(template)).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
     );
     expect(dynamoStatements.length).toBeGreaterThan(0);
@@ -416,7 +432,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('lets the Lambdas start, stop and describe exactly the models, and list models on "*" alone', () => {
-    const lookoutVisionStatements = statementsIn(template).filter((statement) =>
+    const lookoutVisionStatements = statementsIn(functionsPart(template)).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('lookoutvision:')),
     );
     expect(lookoutVisionStatements).toEqual([
@@ -431,7 +447,7 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it("attaches the hosting permissions to the functions' role as managed policies the functions wait for", () => {
-    const hosting = resourcesOfType('AWS::IAM::ManagedPolicy');
+    const hosting = resourcesOfType('AWS::IAM::ManagedPolicy').filter(([id]) => !isOperatorPolicy(id));
     expect(hosting.length).toBeGreaterThan(0);
     for (const [id, policy] of hosting) {
       expect(policy.Properties).toMatchObject({
@@ -447,7 +463,7 @@ describe('the packaged CloudFormation template', () => {
       'lookoutvision:ListModels',
     ]);
     expect(
-      statementsIn(template).some((statement) =>
+      statementsIn(functionsPart(template)).some((statement) =>
         String(asList(statement.Action)[0]).startsWith('rekognition:'),
       ),
     ).toBe(false);
@@ -500,7 +516,7 @@ describe('the packaged CloudFormation template', () => {
       { Effect: 'Allow', Action: ['sagemaker:ListInferenceComponents'], Resource: ['*'] },
     ];
     expect(hostingStatementsOf(withSageMaker)).toEqual(sageMakerStatements);
-    const sageMakerAnywhere = statementsIn(withSageMaker).filter((statement) =>
+    const sageMakerAnywhere = statementsIn(functionsPart(withSageMaker)).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('sagemaker:')),
     );
     expect(sageMakerAnywhere).toEqual(sageMakerStatements);
@@ -562,7 +578,7 @@ describe('the packaged CloudFormation template', () => {
     // Without Lookout for Vision models there is no Lookout for Vision statement (one without resources is invalid).
     expect(hostingStatementsOf(withRekognition)).toEqual(rekognitionStatements);
     for (const template of [withBoth, withRekognition]) {
-      const rekognitionAnywhere = statementsIn(template).filter((statement) =>
+      const rekognitionAnywhere = statementsIn(functionsPart(template)).filter((statement) =>
         asList(statement.Action).some((action) => String(action).startsWith('rekognition:')),
       );
       expect(rekognitionAnywhere).toEqual(rekognitionStatements);
@@ -686,7 +702,9 @@ describe('the packaged CloudFormation template', () => {
       ...asList(role?.Properties.Policies),
       ...Object.values(fleet.Resources)
         .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-        .filter((resource) => JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'))
+        .filter((resource) =>
+          JSON.stringify(resource.Properties.Roles ?? []).includes('IamRoleLambdaExecution'),
+        )
         .map((resource) => resource.Properties),
     ].map((policy) => (policy as { PolicyDocument: unknown }).PolicyDocument);
     expect(inline.reduce<number>((sum, document) => sum + policySize(document), 0)).toBeLessThanOrEqual(
@@ -695,7 +713,7 @@ describe('the packaged CloudFormation template', () => {
     const managed = Object.values(fleet.Resources).filter(
       (resource) =>
         resource.Type === 'AWS::IAM::ManagedPolicy' &&
-        JSON.stringify(resource.Properties.Roles).includes('IamRoleLambdaExecution'),
+        JSON.stringify(resource.Properties.Roles ?? []).includes('IamRoleLambdaExecution'),
     );
     expect(managed.length + asList(role?.Properties.ManagedPolicyArns ?? []).length).toBeLessThanOrEqual(
       MANAGED_POLICIES_PER_ROLE,
@@ -818,4 +836,382 @@ describe('the packaged CloudFormation template', () => {
       expect(String((outcome as PromiseRejectedResult).reason)).toContain(`${bad}: ${field}`);
     }
   }, 60_000);
+});
+
+/** The metric dimensions every alarm on the scheduler's own metrics names. */
+const fleetDimensions = [
+  { Name: 'service', Value: 'model-shift-scheduler' },
+  { Name: 'stage', Value: 'test' },
+];
+const topic = [{ Ref: 'AlarmTopic' }];
+
+describe('the packaged alarms, their topic, the dashboard and the operator policy', () => {
+  let dir: string;
+  let template: Template;
+  let withEmail: Template;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shift-operations-'));
+    // One after the other: both would build into the same .esbuild directory.
+    template = await packaged(join(dir, 'default'));
+    withEmail = await packaged(join(dir, 'with-email'), { args: ['--param=alarmEmail=ops@example.com'] });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const alarms = () =>
+    Object.fromEntries(
+      Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm'),
+    );
+
+  it.each([
+    // [logical id, namespace, metric, dimensions, statistic, period, periods to alarm, comparison, threshold, missing data, OK actions]
+    [
+      'HostedOutsideRunsAlarm',
+      'model-shift-scheduler',
+      'HostedOutsideRuns',
+      fleetDimensions,
+      'Maximum',
+      300,
+      3,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      true,
+    ],
+    [
+      'LateStartAlarm',
+      'model-shift-scheduler',
+      'LateStarts',
+      fleetDimensions,
+      'Maximum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      true,
+    ],
+    [
+      'RunGivenUpAlarm',
+      'model-shift-scheduler',
+      'RunsGivenUp',
+      fleetDimensions,
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'BudgetBlockAlarm',
+      'model-shift-scheduler',
+      'BudgetBlocks',
+      fleetDimensions,
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'HeartbeatAlarm',
+      'model-shift-scheduler',
+      'Heartbeat',
+      fleetDimensions,
+      'Sum',
+      300,
+      3,
+      'LessThanThreshold',
+      1,
+      'breaching',
+      true,
+    ],
+    [
+      'FailedInvocationsAlarm',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'QueueName'] } }],
+      'Maximum',
+      300,
+      1,
+      'GreaterThanThreshold',
+      0,
+      'notBreaching',
+      true,
+    ],
+    [
+      'ReconcileErrorsAlarm',
+      'AWS/Lambda',
+      'Errors',
+      [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'ReconcileThrottlesAlarm',
+      'AWS/Lambda',
+      'Throttles',
+      [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'ShiftEdgeErrorsAlarm',
+      'AWS/Lambda',
+      'Errors',
+      [{ Name: 'FunctionName', Value: { Ref: 'ShiftEdgeLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'ShiftEdgeThrottlesAlarm',
+      'AWS/Lambda',
+      'Throttles',
+      [{ Name: 'FunctionName', Value: { Ref: 'ShiftEdgeLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+  ] as const)(
+    '%s watches %s %s and notifies the topic',
+    (id, namespace, metric, dimensions, statistic, period, periods, comparison, threshold, missing, ok) => {
+      const alarm = alarms()[id];
+      expect(alarm?.Properties).toEqual({
+        AlarmName: expect.stringMatching(/^model-shift-scheduler-test-/),
+        AlarmDescription: expect.any(String),
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: dimensions,
+        Statistic: statistic,
+        Period: period,
+        EvaluationPeriods: periods,
+        ...(periods > 1 ? { DatapointsToAlarm: periods } : {}),
+        ComparisonOperator: comparison,
+        Threshold: threshold,
+        TreatMissingData: missing,
+        AlarmActions: topic,
+        ...(ok ? { OKActions: topic } : {}),
+      });
+    },
+  );
+
+  it('has no alarm beyond those, and every one of them notifies the topic', () => {
+    expect(Object.keys(alarms()).sort()).toEqual(
+      [
+        'BudgetBlockAlarm',
+        'FailedInvocationsAlarm',
+        'HeartbeatAlarm',
+        'HostedOutsideRunsAlarm',
+        'LateStartAlarm',
+        'ReconcileErrorsAlarm',
+        'ReconcileThrottlesAlarm',
+        'RunGivenUpAlarm',
+        'ShiftEdgeErrorsAlarm',
+        'ShiftEdgeThrottlesAlarm',
+      ].sort(),
+    );
+  });
+
+  it("gives the functions the metrics' namespace and stage", () => {
+    for (const id of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction']) {
+      expect(template.Resources[id]?.Properties).toMatchObject({
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'model-shift-scheduler',
+            POWERTOOLS_METRICS_NAMESPACE: 'model-shift-scheduler',
+            STAGE: 'test',
+          },
+        },
+      });
+    }
+  });
+
+  it('encrypts the topic with a rotated key of its own that CloudWatch of this account may use', () => {
+    expect(template.Resources.AlarmTopic).toEqual({
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        TopicName: 'model-shift-scheduler-test-alarms',
+        KmsMasterKeyId: { Ref: 'AlarmTopicKey' },
+      },
+    });
+    const key = template.Resources.AlarmTopicKey;
+    expect(key?.Type).toBe('AWS::KMS::Key');
+    expect(key?.Properties.EnableKeyRotation).toBe(true);
+    expect(statementsIn(key?.Properties.KeyPolicy)).toEqual([
+      {
+        Sid: 'AccountAdministersKey',
+        Effect: 'Allow',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(statementsIn(template.Resources.AlarmTopicPolicy?.Properties.PolicyDocument)).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'AlarmTopic' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  it('subscribes the e-mail address given with --param="alarmEmail=…", and none without', () => {
+    const subscription = {
+      Type: 'AWS::SNS::Subscription',
+      Condition: 'AlarmEmailGiven',
+      Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: 'ops@example.com' },
+    };
+    expect(withEmail.Resources.AlarmEmailSubscription).toEqual(subscription);
+    expect(withEmail.Conditions?.AlarmEmailGiven).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['ops@example.com', ''] }],
+    });
+    // Without the param the condition is false: CloudFormation creates no subscription.
+    expect(template.Conditions?.AlarmEmailGiven).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(
+      Object.values(template.Resources).filter(
+        (resource) => resource.Type === 'AWS::SNS::Subscription' && resource.Condition !== 'AlarmEmailGiven',
+      ),
+    ).toEqual([]);
+  });
+
+  it('draws a dashboard of the fleet from the metrics the functions publish', () => {
+    const dashboard = template.Resources.FleetDashboard;
+    expect(dashboard?.Type).toBe('AWS::CloudWatch::Dashboard');
+    expect(dashboard?.Properties.DashboardName).toBe('model-shift-scheduler-test');
+    const [body, variables] = (
+      dashboard?.Properties.DashboardBody as { 'Fn::Sub': [string, Record<string, string>] } | undefined
+    )?.['Fn::Sub'] ?? ['', {}];
+    expect(variables).toEqual({
+      Namespace: 'model-shift-scheduler',
+      Service: 'model-shift-scheduler',
+      Stage: 'test',
+    });
+    // The body is JSON once CloudFormation fills in its variables.
+    const filled = body.replace(/\$\{([^}]+)\}/g, (_, name: string) => variables[name] ?? `${name}-value`);
+    const widgets = (JSON.parse(filled) as { widgets: { properties: { metrics?: string[][] } }[] }).widgets;
+    const named = widgets.flatMap((widget) =>
+      (widget.properties.metrics ?? []).map((line) => `${line[0]} ${line[1]}`),
+    );
+    expect(named).toEqual(
+      expect.arrayContaining(
+        [
+          'Starts',
+          'Stops',
+          'Failures',
+          'RunsGivenUp',
+          'BudgetBlocks',
+          'LateStarts',
+          'MinutesLate',
+          'HostedOutsideRuns',
+          'CostThisMonth',
+          'UnitHoursThisMonth',
+          'PassDuration',
+          'Heartbeat',
+        ]
+          .map((metric) => `model-shift-scheduler ${metric}`)
+          .concat([
+            'AWS/Lambda Errors',
+            'AWS/Lambda Throttles',
+            'AWS/SQS ApproximateNumberOfMessagesVisible',
+          ]),
+      ),
+    );
+  });
+
+  it('gives operators a managed policy of exactly the table actions of apply, override and the read commands', async () => {
+    const policy = template.Resources.OperatorPolicy;
+    expect(policy?.Type).toBe('AWS::IAM::ManagedPolicy');
+    expect(policy?.Properties.Roles).toBeUndefined();
+    const configTable = [{ 'Fn::GetAtt': ['ConfigTable', 'Arn'] }];
+    expect(statementsIn(policy?.Properties.PolicyDocument)).toEqual([
+      {
+        Sid: 'ReadConfiguration',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: configTable,
+      },
+      {
+        Sid: 'WriteConfiguration',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: configTable,
+      },
+      {
+        Sid: 'ReadRuns',
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: [{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }],
+      },
+    ]);
+    // Nothing the stores never send.
+    const sent = await storeDynamoActions();
+    for (const statement of statementsIn(policy?.Properties.PolicyDocument)) {
+      for (const action of asList(statement.Action))
+        expect(sent.has(String(action)), String(action)).toBe(true);
+    }
+    expect(template.Outputs?.OperatorPolicyArn).toEqual({
+      Description: expect.any(String),
+      Value: { Ref: 'OperatorPolicy' },
+      Export: { Name: 'model-shift-scheduler-test-operator-policy-arn' },
+    });
+  });
+
+  it("gives operators the functions' hosting grants cut down to Describe and List, on the same resources", () => {
+    const readPolicies = Object.entries(template.Resources).filter(([id]) =>
+      id.startsWith('OperatorHostingReadPolicy'),
+    );
+    expect(readPolicies.length).toBeGreaterThan(0);
+    const functionStatements = hostingStatementsOf(template);
+    const readStatements = readPolicies.flatMap(([, resource]) => {
+      expect(resource.Properties.Roles).toBeUndefined();
+      return statementsIn(resource.Properties.PolicyDocument);
+    });
+    expect(readStatements).toEqual(
+      functionStatements
+        .map((statement) => ({
+          ...statement,
+          Action: asList(statement.Action).filter((action) => /:(Describe|List)/.test(String(action))),
+        }))
+        .filter((statement) => statement.Action.length > 0),
+    );
+    for (const [id] of readPolicies) expect(template.Outputs?.[`${id}Arn`]?.Value).toEqual({ Ref: id });
+  });
 });
