@@ -88,7 +88,10 @@ export abstract class HostingEngine<T extends EngineTypes> implements EmulatorEn
     this.errorTypes = description.errors.types;
     this.addressKeys = description.addressKeys;
     this.#noun = description.noun;
-    this.kernel = new EmulatorKernel(options, description.protocol, description.faultErrors);
+    // Keyed draws name a model by its address, the same in every run that holds it.
+    this.kernel = new EmulatorKernel(options, description.protocol, description.faultErrors, (record) =>
+      addressName(this.addressKeys, record),
+    );
     this.clock = options.clock;
   }
 

@@ -25,9 +25,13 @@ export {
   type KernelOptions,
   type Latencies,
   type Phase,
+  type StartDraw,
   seededUnits,
+  startDraw,
+  stopDraw,
   wireUnits,
 } from './kernel.ts';
+export { LatencySpecError, parseLatencySpec } from './latency-spec.ts';
 export type { LedgerReport, LedgerRun, Units } from './ledger.ts';
 export {
   type EmulatorOptions,
@@ -36,7 +40,16 @@ export {
   providerEmulator,
 } from './provider-emulator.ts';
 export { ApiQuota, type PerApi, TokenBucket } from './quota.ts';
-export { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
+export {
+  drawLatency,
+  keyedRandom,
+  type Latency,
+  type LatencyDistribution,
+  mulberry32,
+  type Random,
+  scaleLatency,
+  standardNormal,
+} from './random.ts';
 export {
   adminPrefix,
   type EmulatorServer,

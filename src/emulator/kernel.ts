@@ -10,7 +10,7 @@ import type { Clock } from './clock.ts';
 import { type InjectedError, InjectedErrors, type RandomFaults, type RequestScope } from './faults.ts';
 import { BillingLedger, type LedgerReport, type Units } from './ledger.ts';
 import { ApiQuota, type PerApi, perApi } from './quota.ts';
-import { drawLatency, type Latency, mulberry32, type Random } from './random.ts';
+import { drawLatency, keyedRandom, type Latency, mulberry32, type Random } from './random.ts';
 import { decodeNextToken, encodeNextToken } from './requests.ts';
 import { ServiceError, type ServiceErrors } from './service-error.ts';
 import type { WireProtocol, WireResponse } from './wire.ts';
@@ -49,7 +49,44 @@ export interface KernelOptions<Api extends string> {
    * of waiting a wall-clock second for a quota that counts virtual time.
    */
   readonly retryAfterSeconds?: number;
+  /**
+   * Draws each accepted start's latency and outcome, each stop's latency and each request's random
+   * faults from a generator keyed by (seed, model, the how-many-th start or stop of it) — requests by
+   * (seed, API, what they are about, the how-many-th such request) — instead of one stream in
+   * arrival order. Two runs that send different requests then still meet the same k-th start of a
+   * model, and `startDraw` tells ahead what it will be. Default false.
+   */
+  readonly keyedDraws?: boolean;
 }
+
+/** What the k-th accepted start of a model will do under keyed draws. */
+export interface StartDraw {
+  readonly latencyMs: number;
+  /** Ends in the service's failed status (after `latencyMs`) instead of hosted. */
+  readonly fails: boolean;
+}
+
+/**
+ * The k-th (from 1) accepted start of `model` under keyed draws: its latency drawn from `latency`
+ * and whether it fails, with `hostingFailureProbability`. The kernel draws exactly this; a caller
+ * that knows the model's latency and the seed reads the same draw ahead of time.
+ */
+export const startDraw = (
+  seed: number,
+  model: string,
+  k: number,
+  latency: Latency,
+  hostingFailureProbability: number,
+): StartDraw => {
+  const random = keyedRandom(seed, 'start', model, k);
+  // The outcome first, so a distribution that draws more numbers never changes it.
+  const fails = random() < hostingFailureProbability;
+  return { latencyMs: Math.max(0, drawLatency(latency, random)), fails };
+};
+
+/** The k-th (from 1) stop of `model` under keyed draws: its latency drawn from `latency`. */
+export const stopDraw = (seed: number, model: string, k: number, latency: Latency): number =>
+  Math.max(0, drawLatency(latency, keyedRandom(seed, 'stop', model, k)));
 
 /** How a list request is paged and what each item of its page shows. */
 export interface ListPage<Item> {
@@ -171,11 +208,18 @@ export class EmulatorKernel<
   readonly #injected = new InjectedErrors<Api, ErrorType>();
   readonly #ledger = new BillingLedger<Model>();
   #calls: CallRecord<Api, Fields>[] = [];
+  /** Under keyed draws: how many starts, stops and requests each key has had. */
+  #counts = new Map<string, number>();
 
+  /**
+   * `keyOf` names a model for keyed draws (the engine's address name); it must be stable across
+   * runs, so it never depends on the order models were created in.
+   */
   constructor(
     private readonly options: KernelOptions<Api>,
     private readonly protocol: WireProtocol,
     private readonly errors: FaultErrors<Api, ErrorType>,
+    private readonly keyOf: (model: HostedModel<string>) => string = () => '',
   ) {
     this.clock = options.clock;
     this.region = options.region ?? 'us-east-1';
@@ -231,10 +275,29 @@ export class EmulatorKernel<
     if (!this.#quota.tryTake(api)) throw this.errors.throttled(api, 'Rate exceeded', this.#retryAfterSeconds);
     const injected = this.#injected.take(api, scope);
     if (injected) throw this.errors.injected(injected, scope, this.#retryAfterSeconds);
-    if (this.chance(perApi(this.#faults.throttleProbability, api, 0))) {
+    const chance = this.options.keyedDraws ? this.#keyedChance(api, scope) : (p: number) => this.chance(p);
+    if (chance(perApi(this.#faults.throttleProbability, api, 0))) {
       throw this.errors.throttled(api, 'Rate exceeded', this.#retryAfterSeconds);
     }
-    if (this.chance(perApi(this.#faults.internalErrorProbability, api, 0))) throw this.errors.internal();
+    if (chance(perApi(this.#faults.internalErrorProbability, api, 0))) throw this.errors.internal();
+  }
+
+  /** The fault draws of the next request of `api` about `scope`, from that request's own generator. */
+  #keyedChance(api: Api, scope: RequestScope): (probability: number) => boolean {
+    const about = Object.entries(scope)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => `${key}=${value}`)
+      .join('&');
+    const random = keyedRandom(this.#seed, 'call', api, about, this.#count(`call ${api} ${about}`));
+    return (probability) => probability > 0 && random() < probability;
+  }
+
+  /** Counts one more of `key` and answers the new count (from 1). */
+  #count(key: string): number {
+    const count = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, count);
+    return count;
   }
 
   /** Draws only when a fault is configured, so a run without faults consumes no random numbers. */
@@ -286,16 +349,35 @@ export class EmulatorKernel<
     statuses: { readonly starting: Status; readonly hosted: Status; readonly failed: Status },
   ): void {
     let fails = false;
-    if (model.failNextStarts > 0) {
-      model.failNextStarts -= 1;
-      fails = true;
-    } else if (this.chance(this.#faults.hostingFailureProbability ?? 0)) {
-      fails = true;
+    let latencyMs: number;
+    if (this.options.keyedDraws) {
+      const key = this.keyOf(model);
+      const drawn = startDraw(
+        this.#seed,
+        key,
+        this.#count(`start ${key}`),
+        model.latencies.start ?? this.#defaults.start,
+        this.#faults.hostingFailureProbability ?? 0,
+      );
+      fails = drawn.fails;
+      latencyMs = drawn.latencyMs;
+      if (model.failNextStarts > 0) {
+        model.failNextStarts -= 1;
+        fails = true;
+      }
+    } else {
+      if (model.failNextStarts > 0) {
+        model.failNextStarts -= 1;
+        fails = true;
+      } else if (this.chance(this.#faults.hostingFailureProbability ?? 0)) {
+        fails = true;
+      }
+      latencyMs = this.draw(model.latencies, 'start');
     }
     model.units = units;
     model.phase = {
       status: statuses.starting,
-      until: now + this.draw(model.latencies, 'start'),
+      until: now + latencyMs,
       becomes: fails ? statuses.failed : statuses.hosted,
       ...(fails ? { closes: 'failed' as const } : {}),
     };
@@ -308,9 +390,19 @@ export class EmulatorKernel<
     now: number,
     statuses: { readonly stopping: Status; readonly stopped: Status },
   ): void {
+    const key = this.options.keyedDraws ? this.keyOf(model) : undefined;
     model.phase = {
       status: statuses.stopping,
-      until: now + this.draw(model.latencies, 'stop'),
+      until:
+        now +
+        (key === undefined
+          ? this.draw(model.latencies, 'stop')
+          : stopDraw(
+              this.#seed,
+              key,
+              this.#count(`stop ${key}`),
+              model.latencies.stop ?? this.#defaults.stop,
+            )),
       becomes: statuses.stopped,
       closes: 'stopped',
     };
@@ -441,6 +533,7 @@ export class EmulatorKernel<
   reset(): void {
     this.#ledger.clear();
     this.#calls = [];
+    this.#counts.clear();
     this.#injected.clear();
     this.#faultRandom = mulberry32(this.#seed);
     this.#latencyRandom = mulberry32(this.#seed ^ 0x9e3779b9);

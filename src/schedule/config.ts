@@ -767,10 +767,18 @@ export interface ResolvedModel {
 
 const NO_CLOSED_DATES = new ClosedDates([]);
 
-// Built with each resolution, not cached: the engine keeps no state between calls, and the range
-// queries resolve a model once per query (see `windowsBetween`), not once per day.
-const closedDatesOf = (calendar: Calendar | undefined): ClosedDates =>
-  calendar ? new ClosedDates(calendar.closed) : NO_CLOSED_DATES;
+// Built once per calendar object: a validated configuration never changes, and a reconcile pass
+// resolves every model several times. Keyed weakly, so a dropped configuration takes its dates along.
+const closedDatesByCalendar = new WeakMap<Calendar, ClosedDates>();
+const closedDatesOf = (calendar: Calendar | undefined): ClosedDates => {
+  if (!calendar) return NO_CLOSED_DATES;
+  let dates = closedDatesByCalendar.get(calendar);
+  if (dates === undefined) {
+    dates = new ClosedDates(calendar.closed);
+    closedDatesByCalendar.set(calendar, dates);
+  }
+  return dates;
+};
 
 /**
  * The effective settings of a model: its schedule, time zone (schedule, else defaults), price

@@ -67,16 +67,36 @@ const runReason = (run: Run, at: Date, timeZone: string): string => {
 };
 
 /**
+ * `config` with the calendar of `scheduleName` removed, the same object for the same pair: the
+ * window cache is keyed by the configuration object, so a pass asking why each model is off works
+ * out the open schedule's shifts once instead of once per model and pass.
+ */
+const openConfigs = new WeakMap<SchedulerConfig, Map<string, SchedulerConfig>>();
+const openConfigOf = (config: SchedulerConfig, scheduleName: string): SchedulerConfig => {
+  let bySchedule = openConfigs.get(config);
+  if (bySchedule === undefined) {
+    bySchedule = new Map();
+    openConfigs.set(config, bySchedule);
+  }
+  let open = bySchedule.get(scheduleName);
+  if (open === undefined) {
+    const { calendar: _ignored, ...withoutCalendar } = config.schedules[scheduleName] ?? {};
+    open = {
+      ...config,
+      schedules: { ...config.schedules, [scheduleName]: withoutCalendar },
+    } as SchedulerConfig;
+    bySchedule.set(scheduleName, open);
+  }
+  return open;
+};
+
+/**
  * Why a model is off: a closed day that removed a shift occurrence which would have covered `at`
  * (by the occurrence's local start date), the closed local date of `at` itself, or no shift.
  */
 const offReason = (config: SchedulerConfig, modelId: string, at: Date): string => {
   const resolved = resolvedModel(config, modelId);
-  const { calendar: _ignored, ...withoutCalendar } = resolved.schedule;
-  const open: SchedulerConfig = {
-    ...config,
-    schedules: { ...config.schedules, [resolved.scheduleName]: withoutCalendar },
-  };
+  const open = openConfigOf(config, resolved.scheduleName);
   // The longest lead the model may take: a closed day whose shift would have begun within it counts.
   const lead = resolved.chainLeadMinutes * MINUTE_MS;
   const covering = windowsBetween(open, new Date(at.getTime() - DAY_MS), new Date(at.getTime() + lead + 1), {

@@ -21,9 +21,19 @@ export interface Window {
  * Shift occurrences already worked out, per configuration, then model and local start date. A
  * configuration is immutable once validated, so a caller that asks about the same one many times
  * (a plan asks per model, per run and per action) keeps one cache and passes it in
- * {@link RangeOptions.cache}: zone maths is the costly part. The engine keeps none of its own.
+ * {@link RangeOptions.cache}: zone maths is the costly part. Without one, queries share
+ * {@link sharedWindows}.
  */
 export type WindowCache = WeakMap<SchedulerConfig, Map<string, readonly Window[]>>;
+
+/**
+ * The occurrences of the configurations still in use, for queries that bring no cache of their
+ * own: a pass that reads the same configuration object again (a long-lived process, a simulation)
+ * works out each shift once. Keyed weakly by the configuration object, it holds nothing once the
+ * configuration is dropped, and since a configuration never changes after validation, what it
+ * answers is what working it out again would answer.
+ */
+const sharedWindows: WindowCache = new WeakMap();
 
 /** An empty {@link WindowCache}, owned by the caller that creates it. */
 export const createWindowCache = (): WindowCache => new WeakMap();
@@ -32,7 +42,7 @@ export const createWindowCache = (): WindowCache => new WeakMap();
 export interface RangeOptions {
   /** Only this model (every model when absent). */
   model?: string;
-  /** Occurrences worked out by earlier queries (a fresh cache for this query when absent). */
+  /** Occurrences worked out by earlier queries (the shared cache when absent). */
   cache?: WindowCache;
 }
 
@@ -109,6 +119,10 @@ const occurrences = (
     days = new Map();
     cache.set(config, days);
   }
+  // A pass asks about the same span for every model many times: the whole span is kept too.
+  const spanKey = `${modelId}\n${firstDate.toString()}..${lastDate.toString()}`;
+  const span = days.get(spanKey);
+  if (span !== undefined) return span.map((window) => ({ ...window }));
   // The model and its shifts are resolved once, and only when a date is not cached yet.
   let model:
     | { resolved: ReturnType<typeof resolvedModel>; shifts: ReturnType<typeof parsedShifts> }
@@ -128,6 +142,10 @@ const occurrences = (
     // Copies: callers own what they get, the cache keeps its own.
     for (const window of onDate) found.push({ ...window });
   }
+  days.set(
+    spanKey,
+    found.map((window) => ({ ...window })),
+  );
   return found;
 };
 
@@ -146,7 +164,7 @@ export const windowsBetween = (
   options?: RangeOptions,
 ): Window[] => {
   if (!(from.getTime() < to.getTime())) return [];
-  const cache = options?.cache ?? createWindowCache();
+  const cache = options?.cache ?? sharedWindows;
   const windows: Window[] = [];
   for (const modelId of modelIdsOf(config, options)) {
     const { timezone } = resolvedModel(config, modelId);

@@ -65,9 +65,25 @@ export const instantOfLocal = (date: Temporal.PlainDate, minutes: number, timeZo
 export const zonedOf = (instant: Date, timeZone: string): Temporal.ZonedDateTime =>
   Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
 
+/**
+ * Local dates asked for lately. A pass asks for the same few instants for every model it decides
+ * on, and the zone maths is the costly part; dates are immutable values, so sharing one is safe.
+ * Bounded: it forgets everything once full.
+ */
+const recentLocalDates = new Map<string, Temporal.PlainDate>();
+const recentLocalDatesLimit = 1024;
+
 /** The local calendar date of an instant in `timeZone`. */
-export const localDateOf = (instant: Date, timeZone: string): Temporal.PlainDate =>
-  zonedOf(instant, timeZone).toPlainDate();
+export const localDateOf = (instant: Date, timeZone: string): Temporal.PlainDate => {
+  const key = `${timeZone} ${instant.getTime()}`;
+  let date = recentLocalDates.get(key);
+  if (date === undefined) {
+    date = zonedOf(instant, timeZone).toPlainDate();
+    if (recentLocalDates.size >= recentLocalDatesLimit) recentLocalDates.clear();
+    recentLocalDates.set(key, date);
+  }
+  return date;
+};
 
 /** Whether the wall-clock time exists on that local date (false inside a spring-forward gap). */
 export const localTimeExists = (date: Temporal.PlainDate, minutes: number, timeZone: string): boolean => {

@@ -7,39 +7,57 @@ import {
   type RunRepository,
 } from './run-repository.ts';
 
-const key = (model: string, runId: string): string => `${model}\u0000${runId}`;
-
 /** Runs kept in memory, with the same conditional-write rules as the DynamoDB table. */
 export class InMemoryRunRepository implements RunRepository {
-  readonly #runs = new Map<string, RunRecord>();
+  // By model, then run id, as the table's partition and sort keys: a model's runs are read without
+  // walking every other model's.
+  readonly #runs = new Map<string, Map<string, RunRecord>>();
   readonly #tokens = new Map<string, TokenRecord>();
 
+  #stored(model: string, runId: string): RunRecord | undefined {
+    return this.#runs.get(model)?.get(runId);
+  }
+
+  #store(run: RunRecord): void {
+    let runs = this.#runs.get(run.model);
+    if (runs === undefined) {
+      runs = new Map();
+      this.#runs.set(run.model, runs);
+    }
+    runs.set(run.runId, structuredClone(run));
+  }
+
   async get(model: string, runId: string): Promise<RunRecord | undefined> {
-    return structuredClone(this.#runs.get(key(model, runId)));
+    return structuredClone(this.#stored(model, runId));
   }
 
   async create(run: RunRecord, tokens: readonly TokenRecord[] = []): Promise<void> {
-    if (this.#runs.has(key(run.model, run.runId))) throw new ConcurrentUpdateError(run.model, run.runId);
-    this.#runs.set(key(run.model, run.runId), structuredClone(run));
+    if (this.#stored(run.model, run.runId)) throw new ConcurrentUpdateError(run.model, run.runId);
+    this.#store(run);
     for (const token of tokens) this.#tokens.set(token.clientToken, structuredClone(token));
   }
 
   async save(run: RunRecord, tokens: readonly TokenRecord[] = []): Promise<void> {
-    const stored = this.#runs.get(key(run.model, run.runId));
+    const stored = this.#stored(run.model, run.runId);
     if (stored?.revision !== run.revision - 1) throw new ConcurrentUpdateError(run.model, run.runId);
-    this.#runs.set(key(run.model, run.runId), structuredClone(run));
+    this.#store(run);
     for (const token of tokens) this.#tokens.set(token.clientToken, structuredClone(token));
   }
 
   async list(model: string, query: RunQuery = {}): Promise<RunRecord[]> {
-    return [...this.#runs.values()]
-      .filter((run) => run.model === model && matchesRunQuery(run, query))
-      .sort(byRunId)
-      .map((run) => structuredClone(run));
+    return this.#select(model, (run) => matchesRunQuery(run, query));
   }
 
   async open(model: string): Promise<RunRecord[]> {
-    return (await this.list(model)).filter((run) => !isClosed(run.outcome));
+    return this.#select(model, (run) => !isClosed(run.outcome));
+  }
+
+  /** Copies of the model's runs that `keep` accepts, by run id; only those are copied. */
+  #select(model: string, keep: (run: RunRecord) => boolean): RunRecord[] {
+    return [...(this.#runs.get(model)?.values() ?? [])]
+      .filter(keep)
+      .sort(byRunId)
+      .map((run) => structuredClone(run));
   }
 
   async getToken(clientToken: string): Promise<TokenRecord | undefined> {

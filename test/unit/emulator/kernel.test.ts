@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/emulator/clock.ts';
-import { EmulatorKernel, type FaultErrors, type HostedModel } from '../../../src/emulator/kernel.ts';
+import {
+  EmulatorKernel,
+  type FaultErrors,
+  type HostedModel,
+  startDraw,
+  stopDraw,
+} from '../../../src/emulator/kernel.ts';
 import { ServiceError } from '../../../src/emulator/service-error.ts';
 import { restJson } from '../../../src/emulator/wire.ts';
 
@@ -81,5 +87,70 @@ describe('the emulator kernel on its own', () => {
       ['b', 'error'],
       ['b', 'ok'],
     ]);
+  });
+
+  it('under keyed draws, gives the k-th start and stop of a model the same draw whatever else was asked', () => {
+    // Prepare: two runs of the same seed; the second asks in another order, with other requests between.
+    type Named = HostedModel<Status> & { name: string };
+    const latency = { kind: 'lognormal', medianMs: 15 * minute, p95Ms: 28 * minute } as const;
+    const run = (order: readonly string[], noise: number) => {
+      const clock = new VirtualClock('2027-03-26T04:00:00Z');
+      const kernel = new EmulatorKernel<Api, 'Throttled' | 'Denied', { name: string }, { name?: string }>(
+        {
+          clock,
+          seed: 42,
+          keyedDraws: true,
+          stopLatency: { minMs: minute, maxMs: 3 * minute },
+          faults: { hostingFailureProbability: 0.3, throttleProbability: 0.2 },
+          requestsPerSecond: Number.POSITIVE_INFINITY,
+        },
+        restJson,
+        errors,
+        (model) => (model as Named).name,
+      );
+      const models = new Map<string, Named>(
+        ['a', 'b'].map((name) => [
+          name,
+          { name, phase: { status: 'READY' }, latencies: { start: latency }, failNextStarts: 0 },
+        ]),
+      );
+      const seen: Record<string, { start: number; failed: boolean; stop: number }[]> = { a: [], b: [] };
+      for (const name of order) {
+        for (let i = 0; i < noise; i += 1) {
+          kernel.answer({ api: 'Describe', scope: { name: 'c' }, fields: {} }, () => ({
+            response: { httpStatus: 200, body: {} },
+            outcome: 'ok',
+          }));
+        }
+        const model = models.get(name) as Named;
+        const now = clock.now().getTime();
+        kernel.beginStart(model, { name }, { min: 1 }, now, statuses);
+        const phase = model.phase as { until: number; becomes: Status };
+        kernel.beginStop(model, now, { stopping: 'STOPPING', stopped: 'READY' });
+        const stop = (model.phase as { until: number }).until - now;
+        model.phase = { status: 'READY' };
+        seen[name]?.push({ start: phase.until - now, failed: phase.becomes === 'BROKEN', stop });
+      }
+      return seen;
+    };
+
+    // Act
+    const first = run(['a', 'a', 'b', 'a', 'b'], 0);
+    const second = run(['b', 'b', 'a', 'a', 'a'], 3);
+
+    // Assess: the same draws per (model, k), and the ones startDraw and stopDraw read ahead.
+    expect(second).toEqual(first);
+    const ahead = ['a', 'b'].map((name) =>
+      (first[name] ?? []).map((_, index) => {
+        const drawn = startDraw(42, name, index + 1, latency, 0.3);
+        return {
+          start: drawn.latencyMs,
+          failed: drawn.fails,
+          stop: stopDraw(42, name, index + 1, { minMs: minute, maxMs: 3 * minute }),
+        };
+      }),
+    );
+    expect(ahead).toEqual([first.a, first.b]);
+    expect(new Set(first.a?.map((draw) => draw.start)).size).toBe(3);
   });
 });
