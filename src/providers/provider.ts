@@ -46,6 +46,11 @@ export interface ProviderDefinition<
   /** What each of the service's statuses means to the scheduler. */
   readonly statuses: StatusTable;
   /**
+   * Control-plane requests per second per API (start, stop, observe each have their own quota) that
+   * the scheduler paces itself to, unless shifts.yml's `providers.<id>.requestsPerSecond` says otherwise.
+   */
+  readonly requestsPerSecond: number;
+  /**
    * The exact IAM grants the functions need to observe, start and stop these models (the
    * provider's entries of one shifts file); packaging spreads them over managed policies.
    */
