@@ -65,7 +65,18 @@ export interface ReconcileDeps {
    * The clock the pass's calls wait on (the pacer's): the time it spends is added to `at`, so a
    * start sent 40 s into the pass is recorded 40 s after `at`. Without it the pass acts at `at`.
    */
-  readonly clock?: { now(): Date };
+  readonly clock?: PassClock;
+}
+
+/** The time base a pass's calls wait on. */
+export interface PassClock {
+  now(): Date;
+  /**
+   * A clock that moves only when a call waits on it (the simulation's): the pass then checks its
+   * deadline on this clock before each model and each call, instead of racing each model against a
+   * wall-clock share of the time left.
+   */
+  readonly virtual?: boolean;
 }
 
 export interface ReconcileRequest {
@@ -203,8 +214,14 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
     const observed =
       observations.get(refKey(modelRefOf(model))) ??
       new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
-    // The models not yet begun share what is left, `concurrency` of them at a time.
-    const share = budget() / Math.ceil((models.length - index) / concurrency);
+    // The models not yet begun share what is left, `concurrency` of them at a time. On a virtual
+    // clock a wall-clock share means nothing: the deadline is checked on that clock instead.
+    const left = budget();
+    const share = deps.clock?.virtual
+      ? left > 0
+        ? Number.POSITIVE_INFINITY
+        : 0
+      : left / Math.ceil((models.length - index) / concurrency);
     const outcome = await reconcileWithin(share, deps.signal, model.id, observed, (signal, progress) => {
       const open = openRuns[index];
       if (open instanceof Error) throw open;
@@ -216,6 +233,7 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
           at: now(),
           ...(startFor ? { startFor } : {}),
           now,
+          outOfTime: () => budget() <= 0,
           model: model.id,
           observed,
           overrides,
@@ -422,6 +440,8 @@ interface ModelContext {
   readonly startFor?: Date;
   /** The pass's current instant, for what is recorded after a call returns. */
   readonly now: () => Date;
+  /** Whether the pass has reached its deadline: no call may be sent any more. */
+  readonly outOfTime?: () => boolean;
   readonly model: string;
   readonly observed: Observation | HostingError;
   readonly overrides: readonly StoredOverride[];
@@ -554,6 +574,22 @@ const send = async (
     return { ...outcome, result: 'failed', reason: `no ${ref.provider} host is configured`, alert: true };
   const options = deps.signal ? { signal: deps.signal } : {};
   const sleep = deps.sleep ?? defaultSleep;
+  if (context.outOfTime?.()) {
+    // Recorded as refused with a passing error, so the next pass sends the same intent at once
+    // rather than waiting out the lease of a pass that might still be sending it.
+    const late = new HostingError('Aborted', 'the pass reached its deadline before sending', {
+      retryable: true,
+    });
+    await updateRun(deps.runs, context.model, call.runId, (run) =>
+      refuseIntent(run, call, late, context.now().toISOString()),
+    );
+    return {
+      ...outcome,
+      result: 'deferred',
+      errorCode: outOfTimeCode,
+      reason: `${base.reason} — ${call.action} not sent: the pass reached its deadline`,
+    };
+  }
   let error: HostingError | undefined;
   for (let attempt = 0; attempt <= (deps.callRetries ?? 2); attempt += 1) {
     if (attempt > 0) await sleep(500 * 2 ** attempt);
