@@ -4,15 +4,24 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
+import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 // Built once per container and reused across invocations.
 const deps = depsFromEnv(process.env, { requireTables: true });
+const timers = startTimersFromEnv(process.env);
+const wallClock = { now: () => new Date() };
+
+/** The tick's period (serverless.yml: `rate(5 minutes)`): each tick arms the start timers due before the next. */
+const tickMs = 5 * 60_000;
 
 const eventSchema = z.object({ time: z.iso.datetime() });
 
-/** The reconcile tick: every 5 minutes, one pass over every model at the event's time. */
+/**
+ * The reconcile tick: every 5 minutes, one pass over every model at the event's time, arming a
+ * start timer for each start (or queue of starts) due before the next tick.
+ */
 const reconcileTick = async (
   event: ScheduledEvent,
   context: Context,
@@ -23,11 +32,13 @@ const reconcileTick = async (
   const report = await reconcileOnTime(
     {
       ...deps,
+      ...(timers ? { timers } : {}),
+      clock: wallClock,
       signal,
       timeLeft: () => context.getRemainingTimeInMillis(),
       onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
     },
-    { at: new Date(time), trigger: 'tick' },
+    { at: new Date(time), trigger: 'tick', armTimersUntil: new Date(Date.parse(time) + tickMs) },
     now,
   ).catch((error: unknown) => {
     // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
@@ -41,6 +52,11 @@ const reconcileTick = async (
     });
     return { skipped: true };
   }
+  if (report.timerError)
+    logger.warn('start timers not armed; the next tick arms what is still due', {
+      time,
+      error: report.timerError,
+    });
   return { at: report.at.toISOString(), models: report.outcomes.length };
 };
 

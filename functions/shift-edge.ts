@@ -3,10 +3,14 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
+import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 
 const logger = createLogger();
 const deps = depsFromEnv(process.env, { requireTables: true });
+// For the continuation of a pass that reaches its deadline.
+const timers = startTimersFromEnv(process.env);
+const wallClock = { now: () => new Date() };
 
 /**
  * A shift edge from EventBridge Scheduler (in the schedule's time zone): the same decision as the
@@ -17,6 +21,8 @@ const shiftEdge = async (event: unknown, context: Context, { signal }: { signal:
   const report = await reconcileEdge(
     {
       ...deps,
+      ...(timers ? { timers } : {}),
+      clock: wallClock,
       signal,
       timeLeft: () => context.getRemainingTimeInMillis(),
       onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),

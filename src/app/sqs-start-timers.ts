@@ -3,8 +3,9 @@
  * instant (`DelaySeconds`, at most 15 minutes; ticks are 5 minutes apart, so every timer a tick
  * arms fits). The queue's consumer (functions/start-at.ts) runs the pass at the message's `at`.
  */
-import { SendMessageCommand, type SendMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerError } from '../errors.ts';
+import type { Env } from '../platform/env.ts';
 import { delaySecondsUntil, type StartTimer, type StartTimers } from './start-timers.ts';
 
 /** A timer could not be put on the queue; the next tick arms what is still due. */
@@ -48,3 +49,16 @@ export class SqsStartTimers implements StartTimers {
     }
   }
 }
+
+/** The variable serverless.yml sets to the start-timers queue's URL. */
+export const startTimersQueueVariable = 'START_TIMERS_QUEUE_URL';
+
+/**
+ * Start timers on the queue `START_TIMERS_QUEUE_URL` names (the SDK's own configuration for the
+ * rest: `AWS_ENDPOINT_URL_SQS`, region, credentials), or undefined when it is unset: a pass then
+ * arms nothing and the next tick picks up.
+ */
+export const startTimersFromEnv = (env: Env): SqsStartTimers | undefined => {
+  const queueUrl = env[startTimersQueueVariable]?.trim();
+  return queueUrl ? new SqsStartTimers(new SQSClient({}), queueUrl) : undefined;
+};

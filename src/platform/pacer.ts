@@ -30,8 +30,16 @@ export class Pacer {
    */
   constructor(
     readonly clock: PacerClock,
-    private readonly rateOf: (key: string) => number,
+    private rateOf: (key: string) => number,
   ) {}
+
+  /**
+   * Paces each key `<provider>:<API>` at its provider's rate from now on (a pass sets the rates of
+   * the configuration it read).
+   */
+  setProviderRates(rateOfProvider: (provider: string) => number): void {
+    this.rateOf = (key) => rateOfProvider(key.slice(0, key.indexOf(':')));
+  }
 
   /** When the next request of `key` may go, without taking that slot. */
   next(key: string): number {

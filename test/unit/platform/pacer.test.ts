@@ -74,6 +74,15 @@ describe('the request pacer', () => {
     expect(pacer.next('x')).toBe(350);
   });
 
+  it('takes the rates a pass sets per provider from then on', () => {
+    const pacer = new Pacer(fakeClock(), () => 5);
+    pacer.setProviderRates((provider) => (provider === 'rekognition' ? 1 : 10));
+    pacer.reserve('rekognition:StartProjectVersion');
+    pacer.reserve('lookoutvision:StartModel');
+    expect(pacer.next('rekognition:StartProjectVersion')).toBe(1_000);
+    expect(pacer.next('lookoutvision:StartModel')).toBe(100);
+  });
+
   it('refuses a rate that is not positive', () => {
     const pacer = new Pacer(fakeClock(), () => 0);
     expect(() => pacer.reserve('x')).toThrow(RangeError);
