@@ -66,6 +66,8 @@ export interface ReconcileDeps {
    * start sent 40 s into the pass is recorded 40 s after `at`. Without it the pass acts at `at`.
    */
   readonly clock?: PassClock;
+  /** The pacer of the hosts' clients: each pass sets the request rates of the configuration it read. */
+  readonly pacer?: { setProviderRates(rateOf: (provider: string) => number): void };
 }
 
 /** The time base a pass's calls wait on. */
@@ -196,6 +198,7 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
   const now = passNow(deps, at);
   const budget = passBudget(deps);
   const concurrency = deps.concurrency ?? 2;
+  deps.pacer?.setProviderRates(rateOfConfig(config));
   const arming = armStartTimers(deps, request, config, overrides, now);
   // The service and the runs table are asked at the same time; neither answer depends on the other.
   // Observing may take half the time left: the models' own calls need the rest.
