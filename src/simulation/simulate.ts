@@ -98,7 +98,15 @@ export interface DeployedDriverOptions {
   readonly edges?: boolean;
   /** The queue the ticks arm start timers on; a new one when absent. */
   readonly timers?: VirtualStartTimers;
+  /**
+   * Each function's timeout: every invocation then gets Lambda's deadline, counted on the virtual
+   * clock from when it begins (see {@link deployedTimeoutsMs}). Without it passes have no deadline.
+   */
+  readonly timeoutsMs?: { readonly tick: number; readonly edge: number; readonly startAt: number };
 }
+
+/** The functions' timeouts as serverless.yml sets them. */
+export const deployedTimeoutsMs = { tick: 240_000, edge: 240_000, startAt: 300_000 } as const;
 
 /** The scheduler as deployed, and what it did. */
 export interface DeployedDriver extends Driver {
@@ -115,7 +123,13 @@ export interface DeployedDriver extends Driver {
 export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver => {
   const { config, clock, from, to } = options;
   const timers = options.timers ?? new VirtualStartTimers();
-  const deps: ReconcileDeps = { ...options.deps, timers };
+  const { timeoutsMs } = options;
+  /** The deps of one invocation of the function `kind`, with its deadline when timeouts are given. */
+  const invocation = (kind: 'tick' | 'edge' | 'startAt'): ReconcileDeps => {
+    if (!timeoutsMs) return { ...options.deps, timers };
+    const deadline = clock.now().getTime() + timeoutsMs[kind];
+    return { ...options.deps, timers, timeLeft: () => deadline - clock.now().getTime() };
+  };
   const tickMs = (options.tickMinutes ?? 5) * minuteMs;
   const firings =
     options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
@@ -128,7 +142,7 @@ export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver =
     const reports: PassReport[] = [];
     for (const firing of firingsAt.get(at.getTime()) ?? []) {
       const edge = await reconcileEdge(
-        deps,
+        invocation('edge'),
         {
           schedule: firing.entry.schedule,
           edge: firing.entry.kind,
@@ -144,7 +158,11 @@ export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver =
     }
     if ((at.getTime() - from.getTime()) % tickMs === 0) {
       reports.push(
-        await reconcile(deps, { at, trigger: 'tick', armTimersUntil: new Date(at.getTime() + tickMs) }),
+        await reconcile(invocation('tick'), {
+          at,
+          trigger: 'tick',
+          armTimersUntil: new Date(at.getTime() + tickMs),
+        }),
       );
       counts.passes += 1;
     }
@@ -154,7 +172,7 @@ export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver =
     const reports: PassReport[] = [];
     for (let due = timers.takeDue(until.getTime()); due; due = timers.takeDue(until.getTime())) {
       if (due.dueMs > clock.now().getTime()) clock.set(due.dueMs);
-      const report = await reconcileTimer(deps, due.message, clock.now());
+      const report = await reconcileTimer(invocation('startAt'), due.message, clock.now());
       if (report) {
         counts.timerPasses += 1;
         reports.push(report);
