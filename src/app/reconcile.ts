@@ -3,6 +3,7 @@ import { HostingError, type ModelHost, type ModelRef, type Observation } from '.
 import { refKey, refOfModel } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
+import type { Override } from '../schedule/desired.ts';
 import { wantedAt } from '../schedule/lifecycle.ts';
 import {
   type ConfigRepository,
@@ -462,13 +463,12 @@ const reconcileModel = async (
   const resolved = resolvedModel(config, model);
   // One override per model; the lifecycle tells whether it holds at `at`.
   const stored = context.overrides.find((candidate) => candidate.model === model);
-  // A start sent ahead of its instant by a queue is decided for that instant.
-  const decideAt = context.startFor && context.startFor.getTime() > at.getTime() ? context.startFor : at;
+  const override = stored ? overrideOf(stored) : undefined;
   const {
     desired,
     run: wanted,
     overrideOn,
-  } = wantedAt(config, model, decideAt, stored ? overrideOf(stored) : undefined);
+  } = wantedAt(config, model, decisionInstant(context, override), override);
   const observedState = observed instanceof Error ? ('unknown' as const) : observed.state;
   progress.decided = {
     model,
@@ -537,6 +537,24 @@ const reconcileModel = async (
   const lastWrite = decision.writes.at(-1);
   if (!decision.call) return { ...base, result: 'done', ...(lastWrite ? { runId: lastWrite.runId } : {}) };
   return send(deps, context, resolved.model, decision.call, base);
+};
+
+/**
+ * The instant a model is decided for. A start a queue sends ahead of its instant is decided for that
+ * instant (the timer names it); and until then, every other pass decides for it too, as long as
+ * the run started early is still the one the plan wants then, so no pass stops a model that a queue
+ * started ahead of time.
+ */
+const decisionInstant = (context: ModelContext, override: Override | undefined): Date => {
+  const { at } = context;
+  if (context.startFor && context.startFor.getTime() > at.getTime()) return context.startFor;
+  const early = context.open.find(
+    (run) => run.starts.length > 0 && Date.parse(run.plannedStartAt) > at.getTime(),
+  );
+  if (!early) return at;
+  const plannedStart = new Date(early.plannedStartAt);
+  const then = wantedAt(context.config, context.model, plannedStart, override).run;
+  return then && isRecordOf(early, then) ? plannedStart : at;
 };
 
 const persist = async (

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { outOfTimeCode, type ReconcileDeps } from '../../src/app/reconcile.ts';
+import { outOfTimeCode, type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
 import { reconcileTimer } from '../../src/app/start-at.ts';
 import { parseShiftsText } from '../../src/providers/config.ts';
 import { deployedDriver, simulate } from '../../src/simulation/simulate.ts';
@@ -148,6 +148,32 @@ describe('start timers between ticks', () => {
     expect(starts).toHaveLength(12);
     expect(new Set(starts.map((call) => call.modelVersion)).size).toBe(12);
     expect(starts.every((call) => call.at.getTime() <= startInstant)).toBe(true);
+  });
+
+  it('keeps a model the queue started ahead of its instant when a tick comes before that instant', async () => {
+    // Prepare: the timer's pass starts the model 30 s ahead of its start instant.
+    const config = fleet(1);
+    const early = new Date(startInstant - 30_000);
+    test = await startScheduledTest('timer-early-kept', config, early, {
+      startLatency: { minMs: 2 * minute, maxMs: 2 * minute },
+    });
+    const deps = test.local.deps;
+    const startAt = new Date(startInstant).toISOString();
+    await reconcileTimer(
+      deps,
+      { at: early.toISOString(), models: [{ model: 'cam-0', startAt }], reason: 'r' },
+      early,
+    );
+    expect(startCalls(test)).toHaveLength(1);
+
+    // Act: a tick between the early send and the start instant.
+    const tickAt = new Date(startInstant - 10_000);
+    test.local.clock.set(tickAt);
+    const tick = await reconcile(deps, { at: tickAt });
+
+    // Assess
+    expect(tick.outcomes[0]).toMatchObject({ model: 'cam-0', desired: 'on', action: 'wait' });
+    expect(test.local.emulator.callLog().filter((call) => call.api === 'StopModel')).toEqual([]);
   });
 
   it('arms the timers of the deployed driver on its own queue, one per queue of starts', async () => {
