@@ -161,8 +161,8 @@ describe('the start timers a tick arms', () => {
   });
 
   it('arms a queue that must begin before the next tick although its starts lie beyond it', () => {
-    const config = fleet(2000);
-    // 2,000 starts at 5/s take 400 s: the queue begins 6 min 40 s before the start instant.
+    // 400 starts at 1 per second take 400 s: the queue begins 6 min 40 s before the start instant.
+    const config = fleet(400, 'providers: { lookoutvision: { requestsPerSecond: 1 } }');
     const tick = new Date(startInstant - 10 * 60_000);
     const timers = plannedStartTimers(
       config,
@@ -172,7 +172,7 @@ describe('the start timers a tick arms', () => {
       rateOfConfig(config),
     );
     expect(timers).toHaveLength(1);
-    expect(timers[0]?.message.models).toHaveLength(2000);
+    expect(timers[0]?.message.models).toHaveLength(400);
     expect(Date.parse(timers[0]?.message.at ?? '')).toBeLessThan(startInstant - 5 * 60_000);
   });
 
