@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
 import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
+import { timerLeadInMs } from '../src/app/start-timers.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 
 const logger = createLogger();
@@ -15,6 +16,11 @@ const wallClock = { now: () => new Date() };
 
 /** The tick's period (serverless.yml: `rate(5 minutes)`): each tick arms the start timers due before the next. */
 const tickMs = 5 * 60_000;
+/**
+ * How long one startAt invocation sends: its timeout (serverless.yml: 300 s) less the 10 s a pass
+ * keeps before its deadline and the lead-in in which it observes.
+ */
+const timerSendWindowMs = 300_000 - 10_000 - timerLeadInMs;
 
 const eventSchema = z.object({ time: z.iso.datetime() });
 
@@ -38,7 +44,12 @@ const reconcileTick = async (
       timeLeft: () => context.getRemainingTimeInMillis(),
       onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
     },
-    { at: new Date(time), trigger: 'tick', armTimersUntil: new Date(Date.parse(time) + tickMs) },
+    {
+      at: new Date(time),
+      trigger: 'tick',
+      armTimersUntil: new Date(Date.parse(time) + tickMs),
+      timerSendWindowMs,
+    },
     now,
   ).catch((error: unknown) => {
     // Failing the invocation lets Lambda retry it and the on-failure queue keep it.

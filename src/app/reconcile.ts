@@ -97,6 +97,8 @@ export interface ReconcileRequest {
   readonly startsFor?: Readonly<Record<string, Date>>;
   /** The next tick: arm start timers for the sends due before it (see {@link plannedStartTimers}). */
   readonly armTimersUntil?: Date;
+  /** How long one invocation of a timer's pass can send; a longer queue's timer fires earlier. */
+  readonly timerSendWindowMs?: number;
 }
 
 /** What one pass did for one model: a line of `shiftctl tick` and one log line of the Lambda. */
@@ -291,6 +293,7 @@ const armStartTimers = async (
     request.at,
     request.armTimersUntil,
     rateOfConfig(config),
+    request.timerSendWindowMs,
   );
   if (timers.length === 0) return { timers: [] };
   try {

@@ -92,6 +92,12 @@ export interface StartTimers {
  */
 export const timerLeadInMs = 15_000;
 
+/**
+ * What each continuation of a queue too long for one invocation loses before it sends again: it
+ * observes anew ({@link timerLeadInMs}), and the pass before it stopped 10 s short of its deadline.
+ */
+export const continuationOverheadMs = timerLeadInMs + 10_000;
+
 /** The provider's request rate: shifts.yml's `providers.<id>.requestsPerSecond`, else its default. */
 export type RateOf = (provider: string) => number;
 
@@ -101,12 +107,16 @@ const inOneQueue = (previous: PlannedSend, next: PlannedSend, intervalMs: number
 
 /**
  * The timers a tick at `from` arms: one per queue of starts (a lone start is a queue of one) whose
- * first send falls in [from, to), `to` being the next tick. A queue fires {@link timerLeadInMs}
- * before its first send, on a whole second, and names every start of the queue, even those sent
- * after `to`, so one pass sends the whole queue at the quota's pace. Starts at or before `from`
- * are the tick's own.
+ * timer fires in [from, to), `to` being the next tick. A queue fires {@link timerLeadInMs} before
+ * its first send, on a whole second, and names every start of the queue, even those sent after
+ * `to`, so one pass sends the whole queue at the quota's pace. A queue longer than one invocation
+ * sends (`sendWindowMs`) fires earlier still, by {@link continuationOverheadMs} for each
+ * continuation it will need, so its last starts still go out by their instants. Starts at or
+ * before `from` are the tick's own.
  *
  * @param overrides - the stored overrides: a start they move or cancel is planned as they say
+ * @param sendWindowMs - how long one invocation of the timer's pass can send (its timeout less
+ *   observing and the deadline margin); unbounded when absent
  */
 export const plannedStartTimers = (
   config: SchedulerConfig,
@@ -114,6 +124,7 @@ export const plannedStartTimers = (
   from: Date,
   to: Date,
   rateOf: RateOf,
+  sendWindowMs = Number.POSITIVE_INFINITY,
 ): StartTimer[] => {
   const byProvider = new Map<string, SchedulerConfig['models']>();
   for (const model of config.models) {
@@ -123,8 +134,12 @@ export const plannedStartTimers = (
   for (const [provider, models] of byProvider) {
     const rate = rateOf(provider);
     const intervalMs = 1000 / rate;
-    // A start further out than this cannot pull a queue's first send before `to`.
-    const horizon = new Date(to.getTime() + timerLeadInMs + models.length * intervalMs);
+    // A start further out than this cannot pull a queue's timer before `to`.
+    const longestQueueMs = models.length * intervalMs;
+    const mostContinuations = Number.isFinite(sendWindowMs) ? Math.ceil(longestQueueMs / sendWindowMs) : 0;
+    const horizon = new Date(
+      to.getTime() + timerLeadInMs + longestQueueMs + mostContinuations * continuationOverheadMs,
+    );
     const due: DueStart[] = [];
     for (const model of models) {
       const stored = overrides.find((override) => override.model === model.id);
@@ -146,11 +161,16 @@ export const plannedStartTimers = (
     const close = () => {
       const first = queue[0];
       if (!first) return;
-      const fireMs = Math.floor((first.sendAt.getTime() - timerLeadInMs) / 1000) * 1000;
-      if (first.sendAt.getTime() >= from.getTime() && first.sendAt.getTime() < to.getTime()) {
+      const spanMs = (queue.at(-1)?.sendAt.getTime() ?? 0) - first.sendAt.getTime();
+      const continuations = Number.isFinite(sendWindowMs)
+        ? Math.max(0, Math.ceil(spanMs / sendWindowMs) - 1)
+        : 0;
+      const leadMs = timerLeadInMs + continuations * continuationOverheadMs;
+      const fireMs = Math.floor((first.sendAt.getTime() - leadMs) / 1000) * 1000;
+      if (fireMs >= from.getTime() && fireMs < to.getTime()) {
         timers.push({
           message: {
-            at: new Date(Math.max(fireMs, from.getTime())).toISOString(),
+            at: new Date(fireMs).toISOString(),
             models: queue.map((send) => ({ model: send.model, startAt: send.at.toISOString() })),
             reason:
               queue.length === 1

@@ -2,6 +2,7 @@ import type { ModelOutcome, PassReport, ReconcileDeps } from '../app/reconcile.t
 import { reconcile } from '../app/reconcile.ts';
 import { reconcileEdge } from '../app/shift-edge.ts';
 import { reconcileTimer } from '../app/start-at.ts';
+import { timerLeadInMs } from '../app/start-timers.ts';
 import type { VirtualClock } from '../emulator/clock.ts';
 import type { EmulatorEngine } from '../emulator/engine.ts';
 import type { ModelMeasurement } from '../emulator/provider-emulator.ts';
@@ -162,6 +163,8 @@ export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver =
           at,
           trigger: 'tick',
           armTimersUntil: new Date(at.getTime() + tickMs),
+          // What one startAt invocation sends: its timeout less the deadline margin and lead-in.
+          ...(timeoutsMs ? { timerSendWindowMs: timeoutsMs.startAt - 10_000 - timerLeadInMs } : {}),
         }),
       );
       counts.passes += 1;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  continuationOverheadMs,
   type DueStart,
   delaySecondsUntil,
   plannedStartTimers,
@@ -174,6 +175,27 @@ describe('the start timers a tick arms', () => {
     expect(timers).toHaveLength(1);
     expect(timers[0]?.message.models).toHaveLength(400);
     expect(Date.parse(timers[0]?.message.at ?? '')).toBeLessThan(startInstant - 5 * 60_000);
+  });
+
+  it('fires a queue longer than one invocation sends earlier by the overhead of each continuation', () => {
+    // 400 starts at 1 per second span 399 s; an invocation sends for 150 s: two continuations.
+    const config = fleet(400, 'providers: { lookoutvision: { requestsPerSecond: 1 } }');
+    const tick = new Date(startInstant - 10 * 60_000);
+    const plan = (window?: number) =>
+      plannedStartTimers(
+        config,
+        [],
+        tick,
+        new Date(tick.getTime() + 5 * 60_000),
+        rateOfConfig(config),
+        window,
+      );
+    const [alone] = plan();
+    const [continued] = plan(150_000);
+    expect(Date.parse(alone?.message.at ?? '')).toBe(startInstant - 399_000 - timerLeadInMs);
+    expect(Date.parse(continued?.message.at ?? '')).toBe(
+      Date.parse(alone?.message.at ?? '') - 2 * continuationOverheadMs,
+    );
   });
 
   it('counts a delay in whole seconds, never past the instant and within the 900 s SQS allows', () => {
