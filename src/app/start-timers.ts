@@ -87,8 +87,10 @@ export interface StartTimers {
 }
 
 /**
- * How long before the first send a timer fires: its pass observes the models (one list call per
- * project, paced like every call) and reads their runs before the first start can go out.
+ * How long before the first send the timer of a queue of several starts fires: its pass observes
+ * the models (one list call per project, paced like every call) and reads their runs before the
+ * first start can go out. A lone start's timer fires at its instant: observing one model takes a
+ * call or two, and starting it earlier would only pay for idle time.
  */
 export const timerLeadInMs = 15_000;
 
@@ -108,7 +110,7 @@ const inOneQueue = (previous: PlannedSend, next: PlannedSend, intervalMs: number
 /**
  * The timers a tick at `from` arms: one per queue of starts (a lone start is a queue of one) whose
  * timer fires in [from, to), `to` being the next tick. A queue fires {@link timerLeadInMs} before
- * its first send, on a whole second, and names every start of the queue, even those sent after
+ * its first send (a lone start at its instant), on a whole second, and names every start of the queue, even those sent after
  * `to`, so one pass sends the whole queue at the quota's pace. A queue longer than one invocation
  * sends (`sendWindowMs`) fires earlier still, by {@link continuationOverheadMs} for each
  * continuation it will need, so its last starts still go out by their instants. Starts at or
@@ -165,7 +167,7 @@ export const plannedStartTimers = (
       const continuations = Number.isFinite(sendWindowMs)
         ? Math.max(0, Math.ceil(spanMs / sendWindowMs) - 1)
         : 0;
-      const leadMs = timerLeadInMs + continuations * continuationOverheadMs;
+      const leadMs = queue.length === 1 ? 0 : timerLeadInMs + continuations * continuationOverheadMs;
       const fireMs = Math.floor((first.sendAt.getTime() - leadMs) / 1000) * 1000;
       if (fireMs >= from.getTime() && fireMs < to.getTime()) {
         timers.push({
