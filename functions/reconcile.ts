@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { monthToDate, passMetrics, wantsMonthToDate } from '../src/app/pass-metrics.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
+import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
+import { timerLeadInMs } from '../src/app/start-timers.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
@@ -13,10 +15,23 @@ const calls = new CallCounter();
 const metrics = metricsSettingsFromEnv(process.env);
 // Built once per container and reused across invocations.
 const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
+const timers = startTimersFromEnv(process.env);
+const wallClock = { now: () => new Date() };
+
+/** The tick's period (serverless.yml: `rate(5 minutes)`): each tick arms the start timers due before the next. */
+const tickMs = 5 * 60_000;
+/**
+ * How long one startAt invocation sends: its timeout (serverless.yml: 300 s) less the 10 s a pass
+ * keeps before its deadline and the lead-in in which it observes.
+ */
+const timerSendWindowMs = 300_000 - 10_000 - timerLeadInMs;
 
 const eventSchema = z.object({ time: z.iso.datetime() });
 
-/** The reconcile tick: every 5 minutes, one pass over every model at the event's time. */
+/**
+ * The reconcile tick: every 5 minutes, one pass over every model at the event's time, arming a
+ * start timer for each start (or queue of starts) due before the next tick.
+ */
 const reconcileTick = async (
   event: ScheduledEvent,
   context: Context,
@@ -28,11 +43,18 @@ const reconcileTick = async (
   const report = await reconcileOnTime(
     {
       ...deps,
+      ...(timers ? { timers } : {}),
+      clock: wallClock,
       signal,
       timeLeft: () => context.getRemainingTimeInMillis(),
       onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
     },
-    { at: new Date(time), trigger: 'tick' },
+    {
+      at: new Date(time),
+      trigger: 'tick',
+      armTimersUntil: new Date(Date.parse(time) + tickMs),
+      timerSendWindowMs,
+    },
     now,
   ).catch((error: unknown) => {
     // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
@@ -45,6 +67,20 @@ const reconcileTick = async (
       lateMs: now.getTime() - Date.parse(time),
     });
     return { skipped: true };
+  }
+  if (report.timerError)
+    logger.warn('start timers not armed; the next tick arms what is still due', {
+      time,
+      error: report.timerError,
+    });
+  if (report.refusedConfig) {
+    logger.error('configuration refused; the last valid version keeps running', {
+      time,
+      alert: true,
+      refusedVersion: report.refusedConfig.version,
+      runningVersion: report.configVersion,
+      errors: report.refusedConfig.message,
+    });
   }
   const durationMs = Date.now() - now.getTime();
   // Metrics never fail a pass that ran: without the month's figures the rest is still published.

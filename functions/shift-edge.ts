@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { passMetrics } from '../src/app/pass-metrics.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
+import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
 import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
@@ -11,6 +12,9 @@ const logger = createLogger();
 const calls = new CallCounter();
 const metrics = metricsSettingsFromEnv(process.env);
 const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
+// For the continuation of a pass that reaches its deadline.
+const timers = startTimersFromEnv(process.env);
+const wallClock = { now: () => new Date() };
 
 /**
  * A shift edge from EventBridge Scheduler (in the schedule's time zone): the same decision as the
@@ -23,6 +27,8 @@ const shiftEdge = async (event: unknown, context: Context, { signal }: { signal:
   const report = await reconcileEdge(
     {
       ...deps,
+      ...(timers ? { timers } : {}),
+      clock: wallClock,
       signal,
       timeLeft: () => context.getRemainingTimeInMillis(),
       onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),

@@ -3,6 +3,7 @@ import { HostingError, type ModelHost, type ModelRef, type Observation } from '.
 import { refKey, refOfModel } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { resolvedModel } from '../schedule/config.ts';
+import type { Override } from '../schedule/desired.ts';
 import { type WantedRun, wantedAt } from '../schedule/lifecycle.ts';
 import {
   type ConfigRepository,
@@ -26,6 +27,12 @@ import {
 } from './decide.ts';
 import { overrideOf } from './overrides.ts';
 import { withRecordedStarts } from './recorded-starts.ts';
+import {
+  plannedStartTimers,
+  rateOfConfig,
+  type StartTimerMessage,
+  type StartTimers,
+} from './start-timers.ts';
 
 /** The hosting services the scheduler can act through, by provider. */
 export type HostRegistry = Partial<Record<ModelRef['provider'], ModelHost>>;
@@ -52,6 +59,29 @@ export interface ReconcileDeps {
   readonly deadlineMarginMs?: number;
   /** Each model's outcome as soon as it is known, so that a pass cut short still leaves its lines. */
   readonly onOutcome?: (outcome: ModelOutcome, pass: PassHeader) => void;
+  /**
+   * Where the pass arms start timers (for `armTimersUntil`) and the continuation of what it left at
+   * its deadline. Without it nothing is armed: the next tick picks up.
+   */
+  readonly timers?: StartTimers;
+  /**
+   * The clock the pass's calls wait on (the pacer's): the time it spends is added to `at`, so a
+   * start sent 40 s into the pass is recorded 40 s after `at`. Without it the pass acts at `at`.
+   */
+  readonly clock?: PassClock;
+  /** The pacer of the hosts' clients: each pass sets the request rates of the configuration it read. */
+  readonly pacer?: { setProviderRates(rateOf: (provider: string) => number): void };
+}
+
+/** The time base a pass's calls wait on. */
+export interface PassClock {
+  now(): Date;
+  /**
+   * A clock that moves only when a call waits on it (the simulation's): the pass then checks its
+   * deadline on this clock before each model and each call, instead of racing each model against a
+   * wall-clock share of the time left.
+   */
+  readonly virtual?: boolean;
 }
 
 export interface ReconcileRequest {
@@ -62,6 +92,15 @@ export interface ReconcileRequest {
   readonly models?: readonly string[];
   /** Only the models that follow this schedule. */
   readonly schedule?: string;
+  /**
+   * Per model, the start instant the pass decides it for (a start timer's queue): the model counts
+   * as wanted on from then even when its start is sent earlier, and models go earliest first.
+   */
+  readonly startsFor?: Readonly<Record<string, Date>>;
+  /** The next tick: arm start timers for the sends due before it (see {@link plannedStartTimers}). */
+  readonly armTimersUntil?: Date;
+  /** How long one invocation of a timer's pass can send; a longer queue's timer fires earlier. */
+  readonly timerSendWindowMs?: number;
 }
 
 /** What one pass did for one model: a line of `shiftctl tick` and one log line of the Lambda. */
@@ -96,7 +135,16 @@ export interface PassHeader {
 
 export interface PassReport extends PassHeader {
   readonly outcomes: ModelOutcome[];
+  /** The start timers the pass armed. */
+  readonly timers?: readonly StartTimerMessage[];
+  /** What the pass left at its deadline, armed to run at once. */
+  readonly continuation?: StartTimerMessage;
+  /** Why the timers or the continuation could not be armed (the next tick arms what is still due). */
+  readonly timerError?: string;
 }
+
+/** The error code of a model's line when the pass reached its deadline before the model's call. */
+export const outOfTimeCode = 'OutOfTime';
 
 /** Raised when a pass cannot run at all: the configuration cannot be read. Exit status 1. */
 export class PassError extends SchedulerError {
@@ -152,19 +200,25 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
   if (!applied) throw new NotConfiguredError();
   // `auto` leads learn from the model's recorded starts up to this pass.
   const config = await withRecordedStarts(deps.runs, applied.config, at);
+  const { startsFor } = request;
   const models = config.models.filter(
     (model) =>
       (!request.models || request.models.includes(model.id)) &&
       (request.schedule === undefined || model.schedule === request.schedule),
   );
+  // A queue of starts goes earliest first, so each goes out by its own instant.
+  if (startsFor) models.sort((a, b) => instantOf(startsFor[a.id], at) - instantOf(startsFor[b.id], at));
   const header: PassHeader = {
     at,
     trigger: request.trigger ?? 'tick',
     configVersion: applied.version,
     ...(applied.refused ? { refusedConfig: applied.refused } : {}),
   };
+  const now = passNow(deps, at);
   const budget = passBudget(deps);
   const concurrency = deps.concurrency ?? 2;
+  deps.pacer?.setProviderRates(rateOfConfig(config));
+  const arming = armStartTimers(deps, request, config, overrides, now);
   // The service and the runs table are asked at the same time; neither answer depends on the other.
   // Observing may take half the time left: the models' own calls need the rest.
   const [observations, openRuns] = await Promise.all([
@@ -182,14 +236,32 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
     const observed =
       observations.get(refKey(modelRefOf(model))) ??
       new HostingError('Unknown', `no observation for ${model.id}`, { retryable: true });
-    // The models not yet begun share what is left, `concurrency` of them at a time.
-    const share = budget() / Math.ceil((models.length - index) / concurrency);
+    // The models not yet begun share what is left, `concurrency` of them at a time. On a virtual
+    // clock a wall-clock share means nothing: the deadline is checked on that clock instead.
+    const left = budget();
+    const share = deps.clock?.virtual
+      ? left > 0
+        ? Number.POSITIVE_INFINITY
+        : 0
+      : left / Math.ceil((models.length - index) / concurrency);
     const outcome = await reconcileWithin(share, deps.signal, model.id, observed, (signal, progress) => {
       const open = openRuns[index];
       if (open instanceof Error) throw open;
+      const startFor = startsFor?.[model.id];
       return reconcileModel(
         { ...deps, ...signal },
-        { config, at, model: model.id, observed, overrides, policy, open: open ?? [] },
+        {
+          config,
+          at: now(),
+          ...(startFor ? { startFor } : {}),
+          now,
+          outOfTime: () => budget() <= 0,
+          model: model.id,
+          observed,
+          overrides,
+          policy,
+          open: open ?? [],
+        },
         progress,
       );
     });
@@ -197,7 +269,81 @@ export const reconcile = async (deps: ReconcileDeps, request: ReconcileRequest):
     deps.onOutcome?.(withProvider, header);
     return withProvider;
   });
-  return { ...header, outcomes };
+  const armed = await arming;
+  const left = outcomes.filter((outcome) => outcome.errorCode === outOfTimeCode);
+  const continued = left.length > 0 ? await armContinuation(deps, header, left, startsFor, now()) : {};
+  const timerError = [armed.timerError, continued.timerError].filter(Boolean).join('; ');
+  return {
+    ...header,
+    outcomes,
+    ...(armed.timers ? { timers: armed.timers } : {}),
+    ...(continued.continuation ? { continuation: continued.continuation } : {}),
+    ...(timerError ? { timerError } : {}),
+  };
+};
+
+const instantOf = (instant: Date | undefined, fallback: Date): number => (instant ?? fallback).getTime();
+
+/** The pass's current instant: `at` plus the time spent since the pass began, on the deps' clock. */
+const passNow = (deps: ReconcileDeps, at: Date): (() => Date) => {
+  const { clock } = deps;
+  if (!clock) return () => at;
+  const began = clock.now().getTime();
+  return () => new Date(at.getTime() + Math.max(0, clock.now().getTime() - began));
+};
+
+/**
+ * Arms the start timers due before the next tick. A timer that cannot be armed is the pass's note,
+ * not its failure: the pass still acts, and the next tick arms what is still due.
+ */
+const armStartTimers = async (
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+  config: SchedulerConfig,
+  overrides: readonly StoredOverride[],
+  now: () => Date,
+): Promise<{ timers?: StartTimerMessage[]; timerError?: string }> => {
+  if (!deps.timers || !request.armTimersUntil) return {};
+  const timers = plannedStartTimers(
+    config,
+    overrides,
+    request.at,
+    request.armTimersUntil,
+    rateOfConfig(config),
+    request.timerSendWindowMs,
+  );
+  if (timers.length === 0) return { timers: [] };
+  try {
+    await deps.timers.arm(timers, now());
+    return { timers: timers.map((timer) => timer.message) };
+  } catch (error) {
+    return { timerError: `start timers not armed: ${messageOf(error)}` };
+  }
+};
+
+/** Arms, to run at once, a pass for the models a pass left at its deadline. */
+const armContinuation = async (
+  deps: ReconcileDeps,
+  header: PassHeader,
+  left: readonly ModelOutcome[],
+  startsFor: ReconcileRequest['startsFor'],
+  now: Date,
+): Promise<{ continuation?: StartTimerMessage; timerError?: string }> => {
+  if (!deps.timers) return {};
+  const continuation: StartTimerMessage = {
+    at: now.toISOString(),
+    models: left.map((outcome) => {
+      const startFor = startsFor?.[outcome.model];
+      return { model: outcome.model, ...(startFor ? { startAt: startFor.toISOString() } : {}) };
+    }),
+    reason: `continues ${header.trigger} at ${header.at.toISOString()}: ${left.length} model(s) left at its deadline`,
+  };
+  try {
+    await deps.timers.arm([{ message: continuation }], now);
+    return { continuation };
+  } catch (error) {
+    return { timerError: `continuation not armed: ${messageOf(error)}` };
+  }
 };
 
 /** The milliseconds the pass may still use; unbounded when the caller gave no deadline. */
@@ -237,13 +383,14 @@ const reconcileWithin = async (
     ? `out of time: its share of the pass (${Math.max(0, Math.round(ms))} ms) ran out`
     : 'out of time: the pass was aborted';
   const progress: Progress = {};
-  const deferred = (why: string): ModelOutcome => {
+  const deferred = (why: string, errorCode?: string): ModelOutcome => {
     const { decided } = progress;
+    const code = errorCode ? { errorCode } : {};
     return decided
-      ? { ...decided, result: 'deferred', reason: `${decided.reason} — ${why}` }
-      : { model, desired: 'off', observed: seen, action: 'wait', result: 'deferred', reason: why };
+      ? { ...decided, result: 'deferred', reason: `${decided.reason} — ${why}`, ...code }
+      : { model, desired: 'off', observed: seen, action: 'wait', result: 'deferred', reason: why, ...code };
   };
-  if (ms <= 0 || passSignal?.aborted) return deferred(outOfTime);
+  if (ms <= 0 || passSignal?.aborted) return deferred(outOfTime, outOfTimeCode);
   if (HostingError.is(observed, 'Aborted')) {
     return deferred(`could not be observed within its share of the pass: ${observed.message}`);
   }
@@ -265,7 +412,7 @@ const reconcileWithin = async (
   return Promise.race([
     work$,
     new Promise<ModelOutcome>((resolve) => {
-      const stop = () => resolve(deferred(outOfTime));
+      const stop = () => resolve(deferred(outOfTime, outOfTimeCode));
       if (cut.aborted) stop();
       else cut.addEventListener('abort', stop, { once: true });
     }),
@@ -311,7 +458,14 @@ export const observeAll = async (
 
 interface ModelContext {
   readonly config: SchedulerConfig;
+  /** When the model's turn came: the pass's instant plus the time spent so far. */
   readonly at: Date;
+  /** The start instant a start timer decides the model for, when that is later than `at`. */
+  readonly startFor?: Date;
+  /** The pass's current instant, for what is recorded after a call returns. */
+  readonly now: () => Date;
+  /** Whether the pass has reached its deadline: no call may be sent any more. */
+  readonly outOfTime?: () => boolean;
   readonly model: string;
   readonly observed: Observation | HostingError;
   readonly overrides: readonly StoredOverride[];
@@ -329,11 +483,12 @@ const reconcileModel = async (
   const resolved = resolvedModel(config, model);
   // One override per model; the lifecycle tells whether it holds at `at`.
   const stored = context.overrides.find((candidate) => candidate.model === model);
+  const override = stored ? overrideOf(stored) : undefined;
   const {
     desired,
     run: wanted,
     overrideOn,
-  } = wantedAt(config, model, at, stored ? overrideOf(stored) : undefined);
+  } = wantedAt(config, model, decisionInstant(context, override), override);
   const observedState = observed instanceof Error ? ('unknown' as const) : observed.state;
   progress.decided = {
     model,
@@ -423,6 +578,24 @@ export const minutesLate = (
   return Math.floor((at.getTime() - shiftStart.getTime()) / 60_000);
 };
 
+/**
+ * The instant a model is decided for. A start a queue sends ahead of its instant is decided for that
+ * instant (the timer names it); and until then, every other pass decides for it too, as long as
+ * the run started early is still the one the plan wants then, so no pass stops a model that a queue
+ * started ahead of time.
+ */
+const decisionInstant = (context: ModelContext, override: Override | undefined): Date => {
+  const { at } = context;
+  if (context.startFor && context.startFor.getTime() > at.getTime()) return context.startFor;
+  const early = context.open.find(
+    (run) => run.starts.length > 0 && Date.parse(run.plannedStartAt) > at.getTime(),
+  );
+  if (!early) return at;
+  const plannedStart = new Date(early.plannedStartAt);
+  const then = wantedAt(context.config, context.model, plannedStart, override).run;
+  return then && isRecordOf(early, then) ? plannedStart : at;
+};
+
 const persist = async (
   runs: RunRepository,
   before: RunRecord | undefined,
@@ -461,6 +634,22 @@ const send = async (
     return { ...outcome, result: 'failed', reason: `no ${ref.provider} host is configured`, alert: true };
   const options = deps.signal ? { signal: deps.signal } : {};
   const sleep = deps.sleep ?? defaultSleep;
+  if (context.outOfTime?.()) {
+    // Recorded as refused with a passing error, so the next pass sends the same intent at once
+    // rather than waiting out the lease of a pass that might still be sending it.
+    const late = new HostingError('Aborted', 'the pass reached its deadline before sending', {
+      retryable: true,
+    });
+    await updateRun(deps.runs, context.model, call.runId, (run) =>
+      refuseIntent(run, call, late, context.now().toISOString()),
+    );
+    return {
+      ...outcome,
+      result: 'deferred',
+      errorCode: outOfTimeCode,
+      reason: `${base.reason} — ${call.action} not sent: the pass reached its deadline`,
+    };
+  }
   let error: HostingError | undefined;
   for (let attempt = 0; attempt <= (deps.callRetries ?? 2); attempt += 1) {
     if (attempt > 0) await sleep(500 * 2 ** attempt);
@@ -488,7 +677,7 @@ const send = async (
       if (!error.retryable || error.code === 'Aborted') break;
     }
   }
-  const at = context.at.toISOString();
+  const at = context.now().toISOString();
   if (!error) {
     await updateRun(deps.runs, context.model, call.runId, (run) => acceptIntent(run, call, at));
     return { ...outcome, result: 'sent' };

@@ -52,6 +52,11 @@ export interface ProviderDefinition<
    */
   readonly startPrior: StartPrior;
   /**
+   * Control-plane requests per second per API (start, stop, observe each have their own quota) that
+   * the scheduler paces itself to, unless shifts.yml's `providers.<id>.requestsPerSecond` says otherwise.
+   */
+  readonly requestsPerSecond: number;
+  /**
    * The exact IAM grants the functions need to observe, start and stop these models (the
    * provider's entries of one shifts file); packaging spreads them over managed policies.
    */

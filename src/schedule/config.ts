@@ -274,11 +274,29 @@ export const defaultsSchema = z.strictObject({
   monthlyBudget: monthlyBudgetSchema.optional(),
 });
 
+/** Per provider, what the scheduler may ask of its control plane (each provider has a default). */
+export const providerSettingsSchema = z.strictObject({
+  /** Requests per second per control-plane API; the scheduler paces its calls to it. */
+  requestsPerSecond: z
+    .number({ error: (issue) => `${show(issue.input)} is not a number of requests per second` })
+    .positive({ error: 'must be above 0 requests per second' })
+    .max(10_000, { error: 'must be at most 10000 requests per second' }),
+});
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
 /** The whole of shifts.yml, with `models` the entries of the given kinds. */
-const configSchemaOf = <M extends Model>(models: z.ZodType<M>) =>
+const configSchemaOf = <M extends Model>(models: z.ZodType<M>, providerIds: readonly string[]) =>
   z.strictObject({
     version: z.literal(1, { error: (issue) => `${show(issue.input)} is not a supported version (1)` }),
     defaults: defaultsSchema.prefault({}),
+    providers: z
+      .record(
+        z.string().refine((id) => providerIds.includes(id), {
+          error: (issue) => `${show(issue.input)} is not a provider (${providerIds.join(', ')})`,
+        }),
+        providerSettingsSchema,
+      )
+      .optional(),
     calendars: z.record(z.string(), calendarSchema).default({}),
     schedules: z.record(z.string(), scheduleSchema),
     // Packaging grants the functions exactly the file's models; with none there is nothing to grant.
@@ -332,7 +350,13 @@ export const configRulesFor = <M extends Model = Model>(kinds: readonly ModelKin
   const [first, ...rest] = kinds.map(modelSchemaOf);
   if (!first) throw new RangeError('shifts.yml needs at least one kind of model');
   const models = z.discriminatedUnion('provider', [first, ...rest]) as unknown as z.ZodType<M>;
-  return { kinds, schema: configSchemaOf(models) as unknown as z.ZodType<SchedulerConfig<M>> };
+  return {
+    kinds,
+    schema: configSchemaOf(
+      models,
+      kinds.map((kind) => kind.provider),
+    ) as unknown as z.ZodType<SchedulerConfig<M>>,
+  };
 };
 
 export type Defaults = z.infer<typeof defaultsSchema>;

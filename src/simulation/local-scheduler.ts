@@ -4,9 +4,11 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { HostRegistry, ReconcileDeps } from '../app/reconcile.ts';
+import { rateOfConfig } from '../app/start-timers.ts';
 import { VirtualClock } from '../emulator/clock.ts';
 import { type EmulatorServer, runningEmulator, startEmulatorServer } from '../emulator/server.ts';
 import type { TableNames } from '../platform/env.ts';
+import { Pacer, type PacerClock, pacedClient } from '../platform/pacer.ts';
 import { type ShiftsConfig, shiftsRules } from '../providers/config.ts';
 import { emulators, providersOf, refsOf } from '../providers/emulators.ts';
 import type {
@@ -64,7 +66,21 @@ export interface LocalSchedulerOptions extends Omit<LookoutVisionEmulatorOptions
   >;
   /** Options of the SageMaker engine (created only for a config with SageMaker models). */
   readonly sageMakerOptions?: Omit<SageMakerEmulatorOptions, 'clock' | 'models' | 'port' | 'responseDelayMs'>;
+  /**
+   * Pace every call to each provider's quota on the virtual clock, as deployed (each call waits for
+   * its API's slot and the clock moves on to it), and give the pass that clock, so the time a pass
+   * spends shows in what it records. Unset, a whole pass happens at one virtual instant.
+   */
+  readonly paced?: boolean;
 }
+
+/** The pacer's view of a virtual clock: waiting moves the clock on to the end of the wait. */
+export const virtualPacerClock = (clock: VirtualClock): PacerClock => ({
+  now: () => clock.now().getTime(),
+  sleep: async (ms) => {
+    if (ms > 0) clock.set(clock.now().getTime() + ms);
+  },
+});
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -87,6 +103,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
     sageMakerOptions,
     port,
     responseDelayMs,
+    paced,
     ...lookoutOptions
   } = options;
   const clock = new VirtualClock(start);
@@ -123,13 +140,17 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
   const region = process.env.AWS_REGION ?? 'eu-central-1';
   const clients: Partial<Record<ProviderId, unknown>> = {};
   const hosts: HostRegistry = {};
+  const pacer = paced
+    ? new Pacer(virtualPacerClock(clock), (key) => rateOfConfig(config)(key.slice(0, key.indexOf(':'))))
+    : undefined;
   for (const provider of providers as readonly ProviderDefinition[]) {
     if (!used.includes(provider.id as ProviderId)) continue;
-    const client = provider.createClient({
+    const created = provider.createClient({
       region,
       credentials: localCredentials,
       retryStrategy: new ConfiguredRetryStrategy(3, () => 1),
     });
+    const client = pacer ? pacedClient(created, provider.id, pacer) : created;
     clients[provider.id as ProviderId] = client;
     hosts[provider.id] = provider.createHost(client);
   }
@@ -152,6 +173,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions): Promi
       hosts,
       // Time is virtual: waiting on the wall clock between retries would only slow the simulation.
       sleep: async () => {},
+      ...(paced ? { clock: { now: () => clock.now(), virtual: true } } : {}),
     },
     close: async () => {
       for (const sdkClient of Object.values(clients)) (sdkClient as { destroy(): void }).destroy();

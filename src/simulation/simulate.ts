@@ -1,6 +1,8 @@
 import type { ModelOutcome, PassReport, ReconcileDeps } from '../app/reconcile.ts';
 import { reconcile } from '../app/reconcile.ts';
 import { reconcileEdge } from '../app/shift-edge.ts';
+import { reconcileTimer } from '../app/start-at.ts';
+import { timerLeadInMs } from '../app/start-timers.ts';
 import type { VirtualClock } from '../emulator/clock.ts';
 import type { EmulatorEngine } from '../emulator/engine.ts';
 import type { ModelMeasurement } from '../emulator/provider-emulator.ts';
@@ -14,6 +16,7 @@ import type { RunningRekognitionEmulator } from '../providers/rekognition/emulat
 import type { RunningSageMakerEmulator } from '../providers/sagemaker/emulator/index.ts';
 import { firingsBetween } from '../schedule/eventbridge.ts';
 import { runsBetween } from '../schedule/runs.ts';
+import { VirtualStartTimers } from './virtual-start-timers.ts';
 
 const minuteMs = 60_000;
 
@@ -61,6 +64,8 @@ export interface SimulationResult {
   readonly to: Date;
   readonly passes: number;
   readonly edgePasses: number;
+  /** Passes that start timers (and continuations) triggered between the minutes. */
+  readonly timerPasses: number;
   readonly decisions: Readonly<Record<string, number>>;
   readonly alerts: readonly (ModelOutcome & { at: Date })[];
   readonly models: readonly ModelMeasure[];
@@ -71,9 +76,115 @@ export interface SimulationResult {
 
 /**
  * What acts at each simulated minute. The default runs the scheduler's own use cases; a benchmark
- * passes another strategy (a plain cron, a naive reconciler) to measure it the same way.
+ * passes another strategy (a plain cron, a naive reconciler) to measure it the same way. A driver
+ * that also acts between the minutes (start timers) has `advance`, which the simulation calls
+ * before it moves the clock to the next minute.
  */
-export type Driver = (at: Date) => Promise<readonly PassReport[]>;
+export type Driver = ((at: Date) => Promise<readonly PassReport[]>) & {
+  /** Acts at every instant before `to` that it has something for, moving the clock there first. */
+  readonly advance?: (to: Date) => Promise<readonly PassReport[]>;
+};
+
+export interface DeployedDriverOptions {
+  readonly config: ShiftsConfig;
+  readonly deps: ReconcileDeps;
+  /** The emulators' clock: timers are delivered at their instants on it. */
+  readonly clock: VirtualClock;
+  /** Where the first tick falls; ticks follow every `tickMinutes`. */
+  readonly from: Date;
+  readonly to: Date;
+  /** The reconcile tick's period; 5 minutes as deployed. */
+  readonly tickMinutes?: number;
+  /** Whether the shift-edge schedules fire as EventBridge Scheduler would (default true). */
+  readonly edges?: boolean;
+  /** The queue the ticks arm start timers on; a new one when absent. */
+  readonly timers?: VirtualStartTimers;
+  /**
+   * Each function's timeout: every invocation then gets Lambda's deadline, counted on the virtual
+   * clock from when it begins (see {@link deployedTimeoutsMs}). Without it passes have no deadline.
+   */
+  readonly timeoutsMs?: { readonly tick: number; readonly edge: number; readonly startAt: number };
+}
+
+/** The functions' timeouts as serverless.yml sets them. */
+export const deployedTimeoutsMs = { tick: 240_000, edge: 240_000, startAt: 300_000 } as const;
+
+/** The scheduler as deployed, and what it did. */
+export interface DeployedDriver extends Driver {
+  readonly advance: (to: Date) => Promise<readonly PassReport[]>;
+  readonly timers: VirtualStartTimers;
+  readonly counts: { passes: number; edgePasses: number; timerPasses: number };
+}
+
+/**
+ * The scheduler as deployed: the 5-minute reconcile tick (which arms start timers for the starts
+ * due before the next tick), the shift-edge schedules as EventBridge Scheduler fires them, and the
+ * start timers delivered at their instants as SQS delivers delayed messages.
+ */
+export const deployedDriver = (options: DeployedDriverOptions): DeployedDriver => {
+  const { config, clock, from, to } = options;
+  const timers = options.timers ?? new VirtualStartTimers();
+  const { timeoutsMs } = options;
+  /** The deps of one invocation of the function `kind`, with its deadline when timeouts are given. */
+  const invocation = (kind: 'tick' | 'edge' | 'startAt'): ReconcileDeps => {
+    if (!timeoutsMs) return { ...options.deps, timers };
+    const deadline = clock.now().getTime() + timeoutsMs[kind];
+    return { ...options.deps, timers, timeLeft: () => deadline - clock.now().getTime() };
+  };
+  const tickMs = (options.tickMinutes ?? 5) * minuteMs;
+  const firings =
+    options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
+  const firingsAt = new Map<number, typeof firings>();
+  for (const firing of firings)
+    firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
+  const counts = { passes: 0, edgePasses: 0, timerPasses: 0 };
+
+  const drive = async (at: Date): Promise<readonly PassReport[]> => {
+    const reports: PassReport[] = [];
+    for (const firing of firingsAt.get(at.getTime()) ?? []) {
+      const edge = await reconcileEdge(
+        invocation('edge'),
+        {
+          schedule: firing.entry.schedule,
+          edge: firing.entry.kind,
+          shifts: firing.entry.shifts,
+          scheduledTime: at.toISOString(),
+        },
+        at,
+      );
+      if (edge) {
+        counts.edgePasses += 1;
+        reports.push(edge);
+      }
+    }
+    if ((at.getTime() - from.getTime()) % tickMs === 0) {
+      reports.push(
+        await reconcile(invocation('tick'), {
+          at,
+          trigger: 'tick',
+          armTimersUntil: new Date(at.getTime() + tickMs),
+          // What one startAt invocation sends: its timeout less the deadline margin and lead-in.
+          ...(timeoutsMs ? { timerSendWindowMs: timeoutsMs.startAt - 10_000 - timerLeadInMs } : {}),
+        }),
+      );
+      counts.passes += 1;
+    }
+    return reports;
+  };
+  const advance = async (until: Date): Promise<readonly PassReport[]> => {
+    const reports: PassReport[] = [];
+    for (let due = timers.takeDue(until.getTime()); due; due = timers.takeDue(until.getTime())) {
+      if (due.dueMs > clock.now().getTime()) clock.set(due.dueMs);
+      const report = await reconcileTimer(invocation('startAt'), due.message, clock.now());
+      if (report) {
+        counts.timerPasses += 1;
+        reports.push(report);
+      }
+    }
+    return reports;
+  };
+  return Object.assign(drive, { advance, timers, counts });
+};
 
 export interface SimulationOptions {
   readonly config: ShiftsConfig;
@@ -99,6 +210,8 @@ export interface SimulationOptions {
   readonly stopSlackMinutes?: number;
   /** Called after every simulated minute that had a pass, and once an hour. */
   readonly onProgress?: (progress: { at: Date; hosted: number; passes: number; report?: PassReport }) => void;
+  /** The queue the default driver's ticks arm start timers on; a new one when absent. */
+  readonly timers?: VirtualStartTimers;
 }
 
 /** How one model is measured at its emulator: its provider's emulator measurement and status table. */
@@ -134,12 +247,6 @@ const measuredOf = (
  */
 export const simulate = async (options: SimulationOptions): Promise<SimulationResult> => {
   const { config, deps, emulator, rekognition, sagemaker, from, to } = options;
-  const tickMs = (options.tickMinutes ?? 5) * minuteMs;
-  const firings =
-    options.edges === false ? [] : firingsBetween(config, from, to).filter((firing) => !firing.skipped);
-  const firingsAt = new Map<number, typeof firings>();
-  for (const firing of firings)
-    firingsAt.set(firing.at.getTime(), [...(firingsAt.get(firing.at.getTime()) ?? []), firing]);
 
   const engines = [emulator, rekognition, sagemaker].filter((engine) => engine !== undefined);
   const models = config.models.flatMap((model) => {
@@ -154,8 +261,6 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   );
   const decisions: Record<string, number> = {};
   const alerts: (ModelOutcome & { at: Date })[] = [];
-  let passes = 0;
-  let edgePasses = 0;
 
   const record = (report: PassReport) => {
     for (const outcome of report.outcomes) {
@@ -165,35 +270,24 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     }
   };
 
-  const scheduler: Driver = async (at) => {
-    const reports: PassReport[] = [];
-    for (const firing of firingsAt.get(at.getTime()) ?? []) {
-      const edge = await reconcileEdge(
-        deps,
-        {
-          schedule: firing.entry.schedule,
-          edge: firing.entry.kind,
-          shifts: firing.entry.shifts,
-          scheduledTime: at.toISOString(),
-        },
-        at,
-      );
-      if (edge) {
-        edgePasses += 1;
-        reports.push(edge);
-      }
-    }
-    if ((at.getTime() - from.getTime()) % tickMs === 0) {
-      reports.push(await reconcile(deps, { at, trigger: 'tick' }));
-      passes += 1;
-    }
-    return reports;
-  };
+  const scheduler = deployedDriver({
+    config,
+    deps,
+    clock: emulator.clock,
+    from,
+    to,
+    ...(options.tickMinutes === undefined ? {} : { tickMinutes: options.tickMinutes }),
+    ...(options.edges === undefined ? {} : { edges: options.edges }),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
   const driver = options.driver ?? scheduler;
 
   for (let t = from.getTime(); t < to.getTime(); t += minuteMs) {
-    emulator.clock.set(t);
     const at = new Date(t);
+    const between = (await driver.advance?.(at)) ?? [];
+    for (const report of between) record(report);
+    // A pass paced on the virtual clock may have run past the minute; the clock never goes back.
+    if (t > emulator.clock.now().getTime()) emulator.clock.set(t);
     const reports = await driver(at);
     for (const report of reports) record(report);
     const report = reports.at(-1);
@@ -208,11 +302,11 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
       else timeline.push({ status, state, from: t, to: t + minuteMs });
     }
     if (report || (t - from.getTime()) % (60 * minuteMs) === 0) {
-      options.onProgress?.({ at, hosted, passes, ...(report ? { report } : {}) });
+      options.onProgress?.({ at, hosted, passes: scheduler.counts.passes, ...(report ? { report } : {}) });
     }
   }
 
-  emulator.clock.set(to);
+  if (to.getTime() > emulator.clock.now().getTime()) emulator.clock.set(to);
   const calls = emulator.callLog();
   const acceptedStarts: Record<string, number> = {};
   for (const model of models) acceptedStarts[model.id] = model.acceptedStarts();
@@ -295,8 +389,9 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   return {
     from,
     to,
-    passes,
-    edgePasses,
+    passes: scheduler.counts.passes,
+    edgePasses: scheduler.counts.edgePasses,
+    timerPasses: scheduler.counts.timerPasses,
     decisions,
     alerts,
     models: measures,

@@ -231,6 +231,7 @@ const lookoutVisionArn = (resource: string) => ({
 
 const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
 const queueArn = { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] };
+const timersQueueArn = { 'Fn::GetAtt': ['StartTimersQueue', 'Arn'] };
 
 describe('the packaged CloudFormation template', () => {
   let dir: string;
@@ -791,7 +792,92 @@ describe('the packaged CloudFormation template', () => {
       asList(statement.Action).includes('sqs:SendMessage'),
     );
     expect(sendStatements.length).toBeGreaterThan(0);
-    for (const statement of sendStatements) expect(asList(statement.Resource)).toEqual([queueArn]);
+    // The failure queue, and the start-timers queue for the functions' own role.
+    for (const statement of sendStatements) {
+      expect([[queueArn], [timersQueueArn]]).toContainEqual(asList(statement.Resource));
+    }
+  });
+
+  it('declares the start-timers queue encrypted, redriven to the failure queue, visible again only after its consumer timed out', () => {
+    const queue = template.Resources.StartTimersQueue;
+    expect(queue).toMatchObject({
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: 'model-shift-scheduler-test-start-timers',
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: queueArn, maxReceiveCount: 1 },
+      },
+    });
+    const timeout = Number(template.Resources.StartAtLambdaFunction?.Properties.Timeout);
+    expect(Number(queue?.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(timeout);
+  });
+
+  it('runs the startAt function on the start-timers queue, one timer per invocation, failing messages one by one', () => {
+    const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping').map(
+      ([, resource]) => resource.Properties,
+    );
+    expect(mappings).toEqual([
+      {
+        BatchSize: 1,
+        EventSourceArn: timersQueueArn,
+        FunctionName: { 'Fn::GetAtt': ['StartAtLambdaFunction', 'Arn'] },
+        Enabled: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      },
+    ]);
+    expect(template.Resources.StartAtLambdaFunction?.Properties).toMatchObject({
+      Handler: 'functions/start-at.handler',
+    });
+    expect(template.Resources.StartAtLambdaFunction?.DependsOn).toEqual(
+      expect.arrayContaining(resourcesOfType('AWS::IAM::ManagedPolicy').map(([id]) => id)),
+    );
+  });
+
+  it('grants sending to the start-timers queue and receiving from it, on that queue alone, and tells every function its URL', () => {
+    const onTimers = statementsIn(template).filter((statement) =>
+      asList(statement.Resource).some(
+        (resource) => JSON.stringify(resource) === JSON.stringify(timersQueueArn),
+      ),
+    );
+    expect(onTimers.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+    for (const statement of onTimers) expect(asList(statement.Resource)).toEqual([timersQueueArn]);
+    const sqsStatements = statementsIn(template).filter((statement) =>
+      asList(statement.Action).some((action) => String(action).startsWith('sqs:')),
+    );
+    for (const statement of sqsStatements) {
+      const resources = asList(statement.Resource);
+      expect([[queueArn], [timersQueueArn]]).toContainEqual(resources);
+      if (JSON.stringify(resources) === JSON.stringify([queueArn])) {
+        expect(asList(statement.Action)).toEqual(['sqs:SendMessage']);
+      }
+    }
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual([
+      'ReconcileLambdaFunction',
+      'ShiftEdgeLambdaFunction',
+      'StartAtLambdaFunction',
+    ]);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Environment: { Variables: { START_TIMERS_QUEUE_URL: { Ref: 'StartTimersQueue' } } },
+      });
+    }
+  });
+
+  it('gives each function time for 1,000 starts or stops at 5 per second, and the tick less than its period', () => {
+    const timeoutOf = (id: string) => Number(template.Resources[id]?.Properties.Timeout);
+    const thousandCalls = 1000 / 5;
+    for (const id of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction', 'StartAtLambdaFunction']) {
+      expect(timeoutOf(id), id).toBeGreaterThan(thousandCalls + 10);
+      expect(timeoutOf(id), id).toBeLessThanOrEqual(900);
+    }
+    // Two ticks never run at once, so they never share the quota.
+    expect(timeoutOf('ReconcileLambdaFunction')).toBeLessThan(300);
   });
 
   it('refuses to package names that would widen a grant, naming the file and the field', async () => {

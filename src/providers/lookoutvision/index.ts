@@ -11,6 +11,8 @@ export const lookoutVision: ProviderDefinition<LookoutVisionRef, LookoutVisionCl
   ...lookoutVisionNaming,
   createClient: createLookoutVisionClient,
   createHost: (client) => new LookoutVisionModelHost(client),
+  // The documented quota: 5 requests per second for each control-plane API.
+  requestsPerSecond: 5,
   statuses: lookoutVisionStatuses,
   iamGrants: lookoutVisionIamGrants,
   // AWS documents a start as taking minutes; starts observed take up to about half an hour.

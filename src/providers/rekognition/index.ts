@@ -11,6 +11,8 @@ export const rekognition: ProviderDefinition<RekognitionRef, RekognitionClient, 
   ...rekognitionNaming,
   createClient: createRekognitionClient,
   createHost: (client) => new RekognitionModelHost(client),
+  // No published control-plane quota: the same pace as Lookout for Vision, configurable per file.
+  requestsPerSecond: 5,
   statuses: rekognitionStatuses,
   iamGrants: rekognitionIamGrants,
   // The SDK's ProjectVersionRunning waiter allows 20 minutes; starts observed take 10 to 30.

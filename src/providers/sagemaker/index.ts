@@ -12,6 +12,8 @@ export const sageMaker: ProviderDefinition<SageMakerRef, SageMakerClient, SageMa
   createHost: (client) => new SageMakerModelHost(client),
   // Named by endpoint and component, as a project and its version are.
   ...sageMakerNaming,
+  // No published per-API figure for these calls: the same pace, configurable per file.
+  requestsPerSecond: 5,
   // Words the host reads off a component's status and copy counts, not the service's statuses alone.
   statuses: sageMakerStatuses,
   iamGrants: sageMakerIamGrants,

@@ -74,6 +74,11 @@ describe('the provider registry', () => {
   describe.each(providers.map((provider: ProviderDefinition) => [provider.id, provider] as const))(
     '%s',
     (id, provider) => {
+      it('declares the control-plane rate the scheduler paces its calls to', () => {
+        expect(provider.requestsPerSecond).toBeGreaterThan(0);
+        expect(Number.isFinite(provider.requestsPerSecond)).toBe(true);
+      });
+
       it('keeps every part in its own folder', () => {
         for (const part of parts) expect(existsSync(new URL(`${id}/${part}`, providersDir)), part).toBe(true);
       });
