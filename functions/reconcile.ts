@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
 import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
