@@ -41,7 +41,8 @@ const run = (file: string, args: readonly string[], env: NodeJS.ProcessEnv = {})
 describe('the shiftctl bundle', () => {
   let checkout: string;
   let shiftctl: string;
-  const bundle = () => join(checkout, 'dist', 'cli', 'shiftctl.mjs');
+  const bundle = () => join(checkout, 'dist', 'cli', 'shiftctl.cjs');
+  const codeCache = () => join(checkout, 'dist', 'cli', 'shiftctl.cache');
   const manifest = () => join(checkout, 'dist', 'cli', 'build.json');
 
   beforeAll(async () => {
@@ -112,7 +113,7 @@ describe('the shiftctl bundle', () => {
   it('runs the bundle while it is fresh and the sources once a file it was built from changed', async () => {
     // Prepare: a bundle that says it ran, built "now" from src/cli/main.ts.
     await mkdir(join(checkout, 'dist', 'cli'), { recursive: true });
-    await writeFile(bundle(), "export const main = async () => { console.log('bundle ran'); return 0; };\n");
+    await writeFile(bundle(), "exports.main = async () => { console.log('bundle ran'); return 0; };\n");
     const builtAt = Date.now();
     await utimes(
       join(checkout, 'src', 'cli', 'main.ts'),
@@ -136,6 +137,23 @@ describe('the shiftctl bundle', () => {
       expect(fromSources.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
       expect(fromSources.status).toBe(0);
     }
+  }, 120_000);
+
+  it('keeps a code cache for the bundle and replaces one that V8 rejects', async () => {
+    // Prepare
+    run(join(checkout, 'deploy', 'build-cli.mjs'), []);
+    expect(existsSync(codeCache())).toBe(true);
+    await writeFile(codeCache(), 'not a V8 code cache');
+
+    // Act
+    const withBadCache = run(shiftctl, ['--version']);
+    const cache = await readFile(codeCache());
+
+    // Assess
+    expect(withBadCache.stderr).toBe('');
+    expect(withBadCache.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(cache.toString('utf8')).not.toBe('not a V8 code cache');
+    expect(cache.length).toBeGreaterThan(100_000);
   }, 120_000);
 
   it('builds nothing and succeeds when esbuild is not installed', async () => {
