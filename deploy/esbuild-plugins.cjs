@@ -6,8 +6,9 @@ const { basename, dirname, join, resolve } = require('node:path');
 /**
  * Moves each bundle's source map out of the build folder into `<package folder>/sourcemaps/`, beside
  * the zips. A map inside the zip is only read with `--enable-source-maps`, which parses it at every
- * cold start (about 60 ms and 400 kB more zip here); kept beside the zips, it still turns a minified
- * position from a Lambda stack trace into a line of the TypeScript sources.
+ * cold start, and it would make the zip four times larger (`npm run bench -- scale-startup` measures
+ * both); kept beside the zips, it still turns a minified position from a Lambda stack trace into a
+ * line of the TypeScript sources (README, Deployment).
  * @param {string} packageDir where `osls package` gathers the zips
  * @returns {import('esbuild').Plugin}
  */
