@@ -7,7 +7,6 @@
 // The bundle is CommonJS so that bin/shiftctl.js can load it through node:vm with V8's code cache
 // (dist/cli/shiftctl.cache, written by the first run): without it, compiling the 1 MB bundle is about
 // half of a start. Node 20 has no code cache for ES modules (module.enableCompileCache is Node 22).
-
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
@@ -92,12 +91,7 @@ const inputs = Object.keys(result.metafile.inputs)
   .sort();
 await writeFile(manifestFile, `${JSON.stringify({ builtAt, inputs }, null, 2)}\n`);
 // The first run compiles the bundle and leaves the code cache for every later one.
-const warm = spawnSync(
-  process.execPath,
-  [fileURLToPath(new URL('../bin/shiftctl.js', import.meta.url)), '--help'],
-  {
-    encoding: 'utf8',
-  },
-);
+const shiftctl = fileURLToPath(new URL('../bin/shiftctl.js', import.meta.url));
+const warm = spawnSync(process.execPath, [shiftctl, '--help'], { encoding: 'utf8' });
 if (warm.status !== 0) throw new Error(`the built shiftctl failed to run --help:\n${warm.stderr}`);
 console.log(`shiftctl: built ${posix(relative(root, bundleFile))} from ${inputs.length} files`);
