@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { renderTable, right } from '../src/cli/render.ts';
 import { startDynamoDbLocal } from '../src/platform/dynamodb-local.ts';
-import { packagedFunctions, packageFunctions } from '../test/support/lambda-package.ts';
+import { deployedEnvironment, packagedFunctions, packageFunctions } from '../test/support/lambda-package.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shiftctl = join(root, 'bin', 'shiftctl.js');
@@ -71,8 +71,13 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const ratio = (value: number, base: number) => `${(value / base).toFixed(1)}×`;
 const within = (value: number, budget: number) => (value <= budget ? 'yes' : 'NO');
 
-/** `node -e` importing `file`, with what the functions read from their environment at module scope. */
-const importCase = (name: string, file: string, options: readonly string[] = []): Case => ({
+/** `node -e` importing `file`, with the environment the template gives the function. */
+const importCase = (
+  name: string,
+  file: string,
+  env: Record<string, string>,
+  options: readonly string[] = [],
+): Case => ({
   name,
   args: [
     ...options,
@@ -80,12 +85,7 @@ const importCase = (name: string, file: string, options: readonly string[] = [])
     '-e',
     `await import(${JSON.stringify(pathToFileURL(file).href)});`,
   ],
-  env: {
-    AWS_REGION: 'eu-central-1',
-    CONFIG_TABLE_NAME: 'bench-config',
-    RUNS_TABLE_NAME: 'bench-runs',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  },
+  env: { AWS_REGION: 'eu-central-1', ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 
 const lambdaBundles = async (): Promise<void> => {
@@ -98,7 +98,7 @@ const lambdaBundles = async (): Promise<void> => {
     await writeFile(bare, 'export const handler = async () => ({ ok: true });\n');
 
     const rows: string[][] = [];
-    const cases: Case[] = [importCase('bare handler', bare)];
+    const cases: Case[] = [importCase('bare handler', bare, {})];
     const sizes: { name: string; zip: number; mjs: number }[] = [];
     for (const fn of await packagedFunctions(packageDir)) {
       const [entry] = fn.entries;
@@ -107,7 +107,8 @@ const lambdaBundles = async (): Promise<void> => {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, entry.data);
       sizes.push({ name: fn.name, zip: fn.zipBytes, mjs: entry.data.length });
-      cases.push(importCase(fn.name, file));
+      const env = await deployedEnvironment(packageDir, fn.name);
+      cases.push(importCase(fn.name, file, env));
       // The road not taken: the map shipped in the zip and read at start.
       const mapped = join(work, `${fn.name}-mapped`, entry.name);
       await mkdir(dirname(mapped), { recursive: true });
@@ -115,7 +116,7 @@ const lambdaBundles = async (): Promise<void> => {
       await writeFile(`${mapped}.map`, map);
       await writeFile(mapped, `${entry.data}\n//# sourceMappingURL=${entry.name.split('/').at(-1)}.map\n`);
       cases.push(
-        importCase(`${fn.name}, map in zip + --enable-source-maps`, mapped, ['--enable-source-maps']),
+        importCase(`${fn.name}, map in zip + --enable-source-maps`, mapped, env, ['--enable-source-maps']),
       );
       // The zip it would make: the bundle's zip plus the map, deflated as the zip would hold it.
       sizes.push({

@@ -112,3 +112,30 @@ export const packagedFunctions = async (dir: string): Promise<PackagedFunction[]
     }),
   );
 };
+
+/**
+ * The environment the packaged template gives function `name`: literal values as they are,
+ * references (`{ Ref: ConfigTable }`) as a stand-in named after the key, which is all a module's
+ * top level needs to build its clients.
+ */
+export const deployedEnvironment = async (dir: string, name: string): Promise<Record<string, string>> => {
+  const template = JSON.parse(
+    await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const fn = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      String(resource.Properties.FunctionName).endsWith(`-${name}`),
+  );
+  const variables = (fn?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+    ?.Variables;
+  if (!variables) throw new Error(`no environment for function ${name} in the packaged template`);
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : `stand-in-${key.toLowerCase()}`,
+    ]),
+  );
+};
