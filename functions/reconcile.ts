@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
 import { monthToDate, passMetrics, wantsMonthToDate } from '../src/app/pass-metrics.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PassReport, type ReconcileDeps, reconcileOnTime } from './reconcile.ts';
 
 /** The input an EventBridge Scheduler schedule of a shift edge sends (see deploy/shift-schedules.cjs). */

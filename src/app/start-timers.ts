@@ -5,7 +5,7 @@
  * its models at its instant. When more starts fall around one instant than the provider's quota can
  * send in time, the queue begins early enough that each start still goes out by its own instant.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { providerOf } from '../providers/registry.ts';
 import type { SchedulerConfig } from '../schedule/config.ts';
 import { modelRunsBetween } from '../schedule/lifecycle.ts';

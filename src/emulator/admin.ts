@@ -4,7 +4,7 @@
  * fail-next-starts included; an engine adds its own (projects, system updates) through
  * `adminRoute`. Bodies are validated with zod because they arrive from outside.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isVirtualClock } from './clock.ts';
 import type { AdminResponse, EmulatorEngine } from './engine.ts';
 import type { InjectedError, RandomFaults } from './faults.ts';

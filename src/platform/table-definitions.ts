@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableNames } from './env.ts';
 
 /**

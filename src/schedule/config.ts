@@ -1,5 +1,5 @@
 import { type Document, isAlias, isMap, isPair, isSeq, type Node, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError, ValidationError } from '../errors.ts';
 import { ClosedDates, parseDays } from './days.ts';
 import { DEFAULT_COVERAGE_TARGET, DEFAULT_MAX_LEAD_MINUTES, type LeadBook } from './lead.ts';

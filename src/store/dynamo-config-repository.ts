@@ -7,7 +7,7 @@ import {
   GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { type ConfigRules, type SchedulerConfig, validateConfig } from '../schedule/config.ts';
 import {

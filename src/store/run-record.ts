@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where a run stands. `scheduled` … `stopping` are open; the rest are closed and never change again.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ModelRef } from '../../hosting/model-host.ts';
 import type { modelSchemaOf, PhysicalModel } from '../../schedule/config.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from '../../schedule/config.ts';
 import { type ModelOfNaming, type ProjectVersionRef, projectVersionNaming } from '../kit/refs.ts';
 

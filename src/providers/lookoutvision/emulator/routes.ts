@@ -2,7 +2,7 @@
  * Lookout for Vision's REST-JSON paths as the SDK client serialises them, what seeding a model
  * takes, and the admin routes of this engine only: projects and system updates.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { done, latenciesSchema } from '../../../emulator/admin.ts';
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';

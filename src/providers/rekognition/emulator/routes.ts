@@ -3,7 +3,7 @@
  * RekognitionService.<Op>`), what seeding a version takes, and the admin route of this engine
  * only: projects under a chosen ARN.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { done, latenciesSchema } from '../../../emulator/admin.ts';
 import type { AdminResponse } from '../../../emulator/engine.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';

@@ -3,7 +3,7 @@
  * and what seeding a component takes. The kernel's admin API seeds components and fails their next
  * scale-ups; the engine has no admin route of its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { latenciesSchema } from '../../../emulator/admin.ts';
 import type { Latencies } from '../../../emulator/kernel.ts';
 import { jsonRequestOf, type WireRequest, type WireResponse } from '../../../emulator/wire.ts';
