@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { applyConfig } from '../../src/app/apply-config.ts';
 import { type PassReport, type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
+import type { EmulatorEngine } from '../../src/emulator/engine.ts';
 import { createDynamoDocumentClient } from '../../src/platform/aws-clients.ts';
 import type { ShiftsConfig } from '../../src/providers/config.ts';
 import { createHosts } from '../../src/providers/registry.ts';
@@ -39,6 +40,8 @@ export interface FaultScenario {
   /** pcb-line-1 (slot 0) and night-inspection (slot 1) at the service. */
   readonly line: ServiceView;
   readonly night: ServiceView;
+  /** The provider's emulator engine, for its own fault admin (scripted exceptions). */
+  readonly engine: EmulatorEngine;
   /** Moves the emulator's clock to `at` and runs one pass there with `deps` (default the scenario's). */
   tick(at: Date, deps?: ReconcileDeps): Promise<PassReport>;
   close(): Promise<void>;
@@ -78,6 +81,7 @@ export const startFaultScenario = async (
     ...(service ? { service } : {}),
     line: provider.service(local, 0),
     night: provider.service(local, 1),
+    engine: engineOf(local, provider.id),
     tick: (at, passDeps = deps) => {
       local.clock.set(at);
       return reconcile(passDeps, { at });
@@ -92,6 +96,17 @@ export const startFaultScenario = async (
       await tables.drop();
     },
   };
+};
+
+const engineOf = (local: LocalScheduler, id: ProviderFixture['id']): EmulatorEngine => {
+  const engines: Readonly<Record<ProviderFixture['id'], EmulatorEngine | undefined>> = {
+    lookoutvision: local.emulator,
+    rekognition: local.rekognition,
+    sagemaker: local.sagemaker,
+  };
+  const engine = engines[id];
+  if (!engine) throw new Error(`no ${id} emulator was started`);
+  return engine;
 };
 
 const acceptedCalls = (view: ServiceView) => view.starts().filter((call) => call.outcome === 'accepted');
