@@ -234,6 +234,15 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
   // The model runs for a run that is not the wanted one: hand it over, or stop it to change units.
   const running = observed.state === 'hosted' || observed.state === 'starting';
   const current = latest && !isClosed(latest.outcome) ? latest : undefined;
+  // A late event decides for an instant that a pass for a later one may already have overtaken: once
+  // that pass stopped the run, starting it again (or marking it hosted) would undo the stop.
+  const laterStop = current ? last(current.stops) : undefined;
+  if (current && laterStop && Date.parse(laterStop.intendedAt) > at.getTime()) {
+    return result(
+      'wait',
+      `${because}; run ${current.runId} was stopped by a pass for ${laterStop.intendedAt}`,
+    );
+  }
   if (running && !current) {
     const previous = last(others);
     if (previous && !sameUnits(previous, wanted)) {

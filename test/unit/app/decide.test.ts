@@ -320,3 +320,34 @@ describe('decide: stopping', () => {
     expect(decision.alert).toBe(true);
   });
 });
+
+describe('decide: a pass for an instant before a later pass acted', () => {
+  const stoppedAtEnd = startedRun(1, {
+    outcome: 'stopping',
+    stops: [
+      {
+        attempt: 1,
+        clientToken: clientTokenFor('pcb-line-1', wanted.runId, 'stop', 1),
+        intendedAt: '2027-03-26T13:00:00.000Z',
+        acceptedAt: '2027-03-26T13:00:00.000Z',
+      },
+    ],
+  });
+
+  it.each(['stopped', 'stopping', 'hosted'] as const)(
+    'neither starts nor rewrites a run that a pass for a later instant stopped (model %s)',
+    (state) => {
+      const decision = decide(
+        input({
+          at: new Date('2027-03-26T12:58:00Z'),
+          observed: observed(state),
+          open: [stoppedAtEnd],
+          wantedRecords: [stoppedAtEnd],
+        }),
+      );
+      expect(decision).toMatchObject({ action: 'wait', writes: [] });
+      expect(decision.call).toBeUndefined();
+      expect(decision.reason).toMatch(/stopped .* for 2027-03-26T13:00:00.000Z/);
+    },
+  );
+});
