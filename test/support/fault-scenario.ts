@@ -1,11 +1,14 @@
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { expect } from 'vitest';
 import { applyConfig } from '../../src/app/apply-config.ts';
 import { type PassReport, type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
 import type { EmulatorEngine } from '../../src/emulator/engine.ts';
 import { createDynamoDocumentClient } from '../../src/platform/aws-clients.ts';
-import type { ShiftsConfig } from '../../src/providers/config.ts';
+import { type ShiftsConfig, shiftsRules } from '../../src/providers/config.ts';
 import { createHosts } from '../../src/providers/registry.ts';
 import { type LocalScheduler, startLocalScheduler } from '../../src/simulation/local-scheduler.ts';
+import { DynamoConfigRepository } from '../../src/store/dynamo-config-repository.ts';
+import { DynamoRunRepository } from '../../src/store/dynamo-run-repository.ts';
 import type { RunRecord } from '../../src/store/run-record.ts';
 import { createTestTables, type TestTables } from './dynamodb.ts';
 import { type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.ts';
@@ -42,6 +45,11 @@ export interface FaultScenario {
   readonly night: ServiceView;
   /** The provider's emulator engine, for its own fault admin (scripted exceptions). */
   readonly engine: EmulatorEngine;
+  /**
+   * Another invocation at the same time: its own document client and SDK clients of every provider
+   * on the same tables and emulators, as a second Lambda container has. Closed with the scenario.
+   */
+  invocation(): ReconcileDeps;
   /** Moves the emulator's clock to `at` and runs one pass there with `deps` (default the scenario's). */
   tick(at: Date, deps?: ReconcileDeps): Promise<PassReport>;
   close(): Promise<void>;
@@ -69,6 +77,7 @@ export const startFaultScenario = async (
   });
   await applyConfig(local.deps.configs, config, { source: `faults-${provider.id}.yml`, at: start });
   const service = proxied.service ? await startFaultProxy(local.server.url) : undefined;
+  const invocations: { destroy(): void }[] = [];
   const deps: ReconcileDeps = service
     ? { ...local.deps, hosts: createHosts({ endpoint: service.url, region, credentials }) }
     : local.deps;
@@ -82,11 +91,23 @@ export const startFaultScenario = async (
     line: provider.service(local, 0),
     night: provider.service(local, 1),
     engine: engineOf(local, provider.id),
+    invocation: () => {
+      const own = createDynamoDocumentClient({ endpoint: tables.endpoint, region, credentials });
+      invocations.push(own);
+      return {
+        configs: new DynamoConfigRepository(own, tables.names.configTable, shiftsRules),
+        runs: new DynamoRunRepository(own, tables.names.runsTable),
+        // The SDK finds the emulator through AWS_ENDPOINT_URL_<SERVICE>, which the scheduler's start set.
+        hosts: createHosts({ region, credentials, retryStrategy: new ConfiguredRetryStrategy(3, () => 1) }),
+        sleep: async () => {},
+      };
+    },
     tick: (at, passDeps = deps) => {
       local.clock.set(at);
       return reconcile(passDeps, { at });
     },
     close: async () => {
+      for (const client of invocations.splice(0)) client.destroy();
       await service?.close();
       await local.close();
       if (dynamodb) {
