@@ -84,12 +84,12 @@ for (const provider of providers) {
     });
 
     it('returns before its deadline with the model deferred when the intent write hangs, and starts once after the write lands late', async () => {
-      // Prepare: the Lambda has 3 s left; the first write of a run hangs
+      // Prepare: the Lambda has 2 s left; the first write of a run hangs
       const scenario = await setUp(provider, fridayEarlyLead, { dynamodb: true });
       const { dynamodb, line } = scenario;
       dynamodb?.fail({ fault: { kind: 'hang' }, when: (request) => writesItems(request.target), times: 1 });
-      const deadline = Date.now() + 3_000;
-      const lambda = { ...scenario.deps, timeLeft: () => deadline - Date.now(), deadlineMarginMs: 1_000 };
+      const deadline = Date.now() + 2_000;
+      const lambda = { ...scenario.deps, timeLeft: () => deadline - Date.now(), deadlineMarginMs: 500 };
 
       // Act
       const cut = await scenario.tick(fridayEarlyLead, lambda);

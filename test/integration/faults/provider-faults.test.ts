@@ -149,11 +149,11 @@ for (const provider of providers) {
     });
 
     it('returns before the Lambda deadline with the model deferred when the start hangs, and does not start again when the held start lands late', async () => {
-      // Prepare: 2 s left in the invocation; the start is held at the proxy
+      // Prepare: 1.5 s left in the invocation; the start is held at the proxy
       const scenario = await setUp(provider, fridayEarlyLead, { service: true });
       const { service, line } = scenario;
       service?.fail({ fault: { kind: 'hang', forward: true }, when: terms.isStart, times: 1 });
-      const lambda = lambdaWith(scenario, 2_000);
+      const lambda = lambdaWith(scenario, 1_500);
 
       // Act
       const cut = await scenario.tick(fridayEarlyLead, lambda.deps);
@@ -182,7 +182,7 @@ for (const provider of providers) {
       const scenario = await setUp(provider, fridayEarlyLead, { service: true });
       const { service, line } = scenario;
       service?.fail({ fault: { kind: 'hang' }, when: terms.isObserve });
-      const lambda = lambdaWith(scenario, 2_000);
+      const lambda = lambdaWith(scenario, 1_500);
 
       // Act
       const cut = await scenario.tick(fridayEarlyLead, lambda.deps);
