@@ -14,7 +14,7 @@ import {
   outcomeOf,
   startFaultScenario,
 } from '../../support/fault-scenario.ts';
-import { berlinFriday, fridayEarlyLead } from '../../support/instants.ts';
+import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
 import { providers } from '../../support/providers.ts';
 import { lineModel } from '../../support/scenarios/scheduler.ts';
 
@@ -81,6 +81,31 @@ for (const provider of providers) {
       const [run] = await expectOneStartPerRun(scenario, provider);
       // Billed conservatively from the intent, since the answer was never recorded.
       expect(run).toMatchObject({ outcome: 'hosted', billedFrom: fridayEarlyLead.toISOString() });
+    });
+
+    it('loses DynamoDB once the service accepted the stop: the next pass closes the run without a second stop', async () => {
+      // Prepare: the model hosted through its shift; every request after the stop was accepted is refused
+      const scenario = await setUp(provider, fridayEarlyLead, { dynamodb: true });
+      const { dynamodb, line } = scenario;
+      await scenario.tick(fridayEarlyLead);
+      await scenario.tick(berlinFriday('05:50'));
+      dynamodb?.fail({ fault: { kind: 'refuse' }, when: () => line.stops().length > 0 });
+
+      // Act
+      const cut = await scenario.tick(fridayLateEnd);
+      dynamodb?.heal();
+      const recovered = await scenario.tick(berlinFriday('22:05'));
+      const second = await scenario.tick(berlinFriday('22:10'));
+
+      // Assess
+      expect(outcomeOf(cut, lineModel)).toMatchObject({ result: 'failed', alert: true });
+      expect(outcomeOf(recovered, lineModel)).toMatchObject({ desired: 'off', action: 'none' });
+      expect(outcomeOf(second, lineModel)).toMatchObject({ action: 'none', result: 'done' });
+      expect(line.stops()).toHaveLength(1);
+      expect(line.status()).not.toBe(hostedStatus[provider.id]);
+      const [run] = await expectOneStartPerRun(scenario, provider);
+      expect(run).toMatchObject({ outcome: 'completed', stoppedAt: berlinFriday('22:05').toISOString() });
+      expect(run?.stops).toEqual([expect.objectContaining({ attempt: 1 })]);
     });
 
     it('returns before its deadline with the model deferred when the intent write hangs, and starts once after the write lands late', async () => {
