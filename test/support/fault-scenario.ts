@@ -180,7 +180,7 @@ export const expectOneStartPerRun = async (
   return runs;
 };
 
-/** The model's status at the service, in the scheduler's words: what the provider's table maps it to. */
+/** The service's own status word for a hosted model, as each emulator shows it. */
 export const hostedStatus: Readonly<Record<ProviderFixture['id'], string>> = {
   lookoutvision: 'HOSTED',
   rekognition: 'RUNNING',
