@@ -239,13 +239,29 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
 
   // A run the budget blocked starts anyway (as a continuation) once an override turns the model on.
   const overridden = latest?.outcome === 'budget-blocked' && input.overrideOn === true;
-  if (latest && !overridden && (latest.outcome === 'failed' || latest.outcome === 'budget-blocked')) {
+  // A run failed because the model was gone continues (as `id~N`) once the service knows it again.
+  const recreated = latest !== undefined && failedAsMissing(latest) && observed.state !== 'missing';
+  if (
+    latest &&
+    !overridden &&
+    !recreated &&
+    (latest.outcome === 'failed' || latest.outcome === 'budget-blocked')
+  ) {
     return result('none', `run ${latest.runId} is ${latest.outcome}${latest.note ? `: ${latest.note}` : ''}`);
   }
 
   // The model runs for a run that is not the wanted one: hand it over, or stop it to change units.
   const running = observed.state === 'hosted' || observed.state === 'starting';
   const current = latest && !isClosed(latest.outcome) ? latest : undefined;
+  // A late event decides for an instant that a pass for a later one may already have overtaken: once
+  // that pass stopped the run, starting it again (or marking it hosted) would undo the stop.
+  const laterStop = current ? last(current.stops) : undefined;
+  if (current && laterStop && Date.parse(laterStop.intendedAt) > at.getTime()) {
+    return result(
+      'wait',
+      `${because}; run ${current.runId} was stopped by a pass for ${laterStop.intendedAt}`,
+    );
+  }
   if (running && !current) {
     const previous = last(others);
     if (previous && !sameUnits(previous, wanted)) {
@@ -351,6 +367,9 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
           true,
         );
       }
+      if (isFreshAnswer(intent, at, input.policy)) {
+        return result('wait', `${because}; ${observedBefore('start', intent)}`);
+      }
       if (intent.attempt >= input.policy.maxStartAttempts) {
         const note = `${observed.state === 'failed' ? 'hosting failed' : 'stopped unexpectedly'} after ${intent.attempt} starts${observed.message ? `: ${observed.message}` : ''}`;
         return result('none', `${because}; gave up: ${note}`, writesWith(closed(run, at, 'failed', note)), {
@@ -372,6 +391,31 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
     }
   }
 };
+
+/**
+ * Whether `run` failed because the model was observed missing (deleted, or not startable). A start
+ * the service refused as not found stays failed: the model was there when observed, so trying again
+ * every pass would only repeat the refusal and its alert.
+ */
+const failedAsMissing = (run: RunRecord): boolean => {
+  const error = last(run.errors);
+  return run.outcome === 'failed' && error?.action === 'observe' && error.code === 'ResourceNotFound';
+};
+
+/**
+ * Whether the service accepted `intent` less than the intent lease before `at`. A pass observes the
+ * model and reads the runs at the same time, so when another pass's call was accepted in between, the
+ * record is newer than the observation: a start or stop takes minutes, and a model seen stopped (or
+ * still hosted) right after its call was accepted was seen before it. The next pass looks again.
+ */
+const isFreshAnswer = (intent: Intent, at: Date, policy: DecisionPolicy): boolean => {
+  if (intent.acceptedAt === undefined) return false;
+  const age = at.getTime() - Date.parse(intent.acceptedAt);
+  return age >= 0 && age < policy.intentLeaseMs;
+};
+
+const observedBefore = (action: 'start' | 'stop', intent: Intent): string =>
+  `${action} ${intent.attempt} was accepted at ${intent.acceptedAt}, after this observation: look again next pass`;
 
 /**
  * A start the service evidently accepted (the model is starting or hosted) although its answer was
@@ -462,6 +506,9 @@ const stopRun = (input: DecisionInput, observed: Observation, run: RunRecord, be
       writes: [updated],
       call: callFor(updated, 'stop', again, true),
     };
+  }
+  if (intent && isFreshAnswer(intent, at, input.policy)) {
+    return { model, action: 'wait', reason: `${because}; ${observedBefore('stop', intent)}`, writes: [] };
   }
   const attempt = (intent?.attempt ?? 0) + 1;
   const [updated, next] = withIntent(run, 'stop', attempt, at);

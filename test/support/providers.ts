@@ -80,6 +80,8 @@ export interface ServiceView {
   denyStarts(times: number): void;
   /** The model is being deleted on the service: it can no longer be started. */
   deleting(): void;
+  /** The model is created again at the same address, ready to start, as a new model. */
+  recreate(): void;
 }
 
 const lookoutVisionModels = [
@@ -134,6 +136,9 @@ export const lookoutVision: ProviderFixture = {
       deleting: () => {
         emulator.seedModel({ ...address, status: 'DELETING' });
       },
+      recreate: () => {
+        emulator.seedModel({ ...address });
+      },
     };
   },
 };
@@ -175,14 +180,17 @@ export const rekognition: ProviderFixture = {
     const emulator = local.rekognition;
     if (!emulator) throw new Error('no Rekognition emulator was started');
     const versionArn = () => emulator.model(address).projectVersionArn;
+    // A version created again gets a new ARN (its creation time ends it): the calls of every one count.
+    const isVersion = (arn: string | undefined) =>
+      arn !== undefined && arn.replace(/\/\d+$/, '') === versionArn().replace(/\/\d+$/, '');
     const callsTo = (api: string) =>
-      emulator.callLog().filter((call) => call.api === api && call.projectVersionArn === versionArn());
+      emulator.callLog().filter((call) => call.api === api && isVersion(call.projectVersionArn));
     return {
       starts: () => callsTo('StartProjectVersion'),
       stops: () => callsTo('StopProjectVersion'),
       errorsOfType: (errorType) => emulator.callLog().filter((call) => call.errorType === errorType),
       errors: () => emulator.callLog().filter((call) => call.outcome === 'error'),
-      billed: () => emulator.ledger().runs.filter((run) => run.projectVersionArn === versionArn()),
+      billed: () => emulator.ledger().runs.filter((run) => isVersion(run.projectVersionArn)),
       status: () => emulator.model(address).status,
       failNextStarts: (count) => emulator.failNextStarts(address, count),
       denyStarts: (times) =>
@@ -195,6 +203,9 @@ export const rekognition: ProviderFixture = {
         }),
       deleting: () => {
         emulator.seedModel({ ...address, status: 'DELETING' });
+      },
+      recreate: () => {
+        emulator.seedModel({ ...address });
       },
     };
   },
@@ -251,6 +262,9 @@ export const sageMaker: ProviderFixture = {
         }),
       deleting: () => {
         emulator.seedModel({ ...address, phase: 'Deleting' });
+      },
+      recreate: () => {
+        emulator.seedModel({ ...address });
       },
     };
   },

@@ -124,11 +124,16 @@ describe('decide: starting a wanted run', () => {
 
     const exhausted = startedRun(3);
     const giveUp = decide(
-      input({ observed: observed('failed', 'boom'), open: [exhausted], wantedRecords: [exhausted] }),
+      input({
+        at: new Date('2027-03-26T04:50:00Z'),
+        observed: observed('failed', 'boom'),
+        open: [exhausted],
+        wantedRecords: [exhausted],
+      }),
     );
     expect(giveUp.call).toBeUndefined();
     expect(giveUp.alert).toBe(true);
-    expect(giveUp.writes[0]).toMatchObject({ outcome: 'failed', billedUntil: '2027-03-26T04:40:00.000Z' });
+    expect(giveUp.writes[0]).toMatchObject({ outcome: 'failed', billedUntil: '2027-03-26T04:50:00.000Z' });
   });
 
   it('marks the run hosted the first time it is observed hosted, and then does nothing', () => {
@@ -318,5 +323,106 @@ describe('decide: stopping', () => {
     const decision = decide(input({ desired: off, observed: observed('hosted'), open: [run] }));
     expect(decision.call).toMatchObject({ action: 'stop', attempt: 6 });
     expect(decision.alert).toBe(true);
+  });
+});
+
+describe('decide: a pass for an instant before a later pass acted', () => {
+  const stoppedAtEnd = startedRun(1, {
+    outcome: 'stopping',
+    stops: [
+      {
+        attempt: 1,
+        clientToken: clientTokenFor('pcb-line-1', wanted.runId, 'stop', 1),
+        intendedAt: '2027-03-26T13:00:00.000Z',
+        acceptedAt: '2027-03-26T13:00:00.000Z',
+      },
+    ],
+  });
+
+  it.each(['stopped', 'stopping', 'hosted'] as const)(
+    'neither starts nor rewrites a run that a pass for a later instant stopped (model %s)',
+    (state) => {
+      const decision = decide(
+        input({
+          at: new Date('2027-03-26T12:58:00Z'),
+          observed: observed(state),
+          open: [stoppedAtEnd],
+          wantedRecords: [stoppedAtEnd],
+        }),
+      );
+      expect(decision).toMatchObject({ action: 'wait', writes: [] });
+      expect(decision.call).toBeUndefined();
+      expect(decision.reason).toMatch(/stopped .* for 2027-03-26T13:00:00.000Z/);
+    },
+  );
+});
+
+describe('decide: an observation older than the record', () => {
+  it.each(['stopped', 'failed'] as const)(
+    'does not start again when the model looks %s but another pass had its start accepted a moment ago',
+    (state) => {
+      // Observed before the other pass's start; its record read after the start was accepted.
+      const justStarted = startedRun(1);
+      const decision = decide(
+        input({
+          at: new Date('2027-03-26T04:40:00Z'),
+          observed: observed(state),
+          open: [justStarted],
+          wantedRecords: [justStarted],
+        }),
+      );
+      expect(decision).toMatchObject({ action: 'wait', writes: [] });
+      expect(decision.call).toBeUndefined();
+    },
+  );
+
+  it('does not stop again when the model looks hosted but another pass had its stop accepted a moment ago', () => {
+    const justStopped = startedRun(1, {
+      outcome: 'stopping',
+      stops: [
+        {
+          attempt: 1,
+          clientToken: clientTokenFor('pcb-line-1', wanted.runId, 'stop', 1),
+          intendedAt: '2027-03-26T13:00:00.000Z',
+          acceptedAt: '2027-03-26T13:00:00.000Z',
+        },
+      ],
+    });
+    const decision = decide(
+      input({
+        at: new Date('2027-03-26T13:00:00Z'),
+        desired: off,
+        observed: observed('hosted'),
+        open: [justStopped],
+      }),
+    );
+    expect(decision).toMatchObject({ action: 'wait', writes: [] });
+    expect(decision.call).toBeUndefined();
+  });
+});
+
+describe('decide: a model deleted and created again', () => {
+  const failedAsMissing = startedRun(1, {
+    outcome: 'failed',
+    note: 'the model is being deleted',
+    errors: [
+      { at: '2027-03-26T05:30:00.000Z', action: 'observe', code: 'ResourceNotFound', message: 'deleting' },
+    ],
+  });
+
+  it('starts a continuation of the wanted run once the service knows the model again', () => {
+    const decision = decide(
+      input({ at: new Date('2027-03-26T06:00:00Z'), open: [], wantedRecords: [failedAsMissing] }),
+    );
+    expect(decision.call).toMatchObject({ action: 'start', runId: `${wanted.runId}~2`, attempt: 1 });
+    expect(decision.writes).toEqual([expect.objectContaining({ runId: `${wanted.runId}~2` })]);
+  });
+
+  it('leaves a run that failed for another reason given up', () => {
+    const gaveUp = startedRun(3, { outcome: 'failed', note: 'hosting failed after 3 starts' });
+    const decision = decide(
+      input({ at: new Date('2027-03-26T06:00:00Z'), open: [], wantedRecords: [gaveUp] }),
+    );
+    expect(decision).toMatchObject({ action: 'none', writes: [] });
   });
 });

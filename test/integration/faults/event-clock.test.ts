@@ -1,0 +1,132 @@
+/**
+ * Fault suite: the event's instant minutes away from the function's clock, as Lambda's retries,
+ * EventBridge redelivery and a clock that lags produce them. `reconcileOnTime` decides for the
+ * event's instant when the event is at most 4 minutes late or early (the function's clock behind
+ * it), and drops an event later than that: the next tick decides at its own time. The emulator's
+ * clock is the function's: the service acts when the call arrives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventToleranceMs, reconcileOnTime } from '../../../src/app/reconcile.ts';
+import {
+  expectOneStartPerRun,
+  type FaultScenario,
+  hostedStatus,
+  outcomeOf,
+  startFaultScenario,
+} from '../../support/fault-scenario.ts';
+import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
+import { lookoutVision, providers } from '../../support/providers.ts';
+import { lineModel } from '../../support/scenarios/scheduler.ts';
+
+const minute = 60_000;
+const opened: FaultScenario[] = [];
+
+afterEach(async () => {
+  for (const scenario of opened.splice(0)) await scenario.close();
+});
+
+const setUp = async (...args: Parameters<typeof startFaultScenario>) => {
+  const scenario = await startFaultScenario(...args);
+  opened.push(scenario);
+  return scenario;
+};
+
+/** One invocation for an event at `event`, handled when the function's clock (and the service's) reads `now`. */
+const invoke = (scenario: FaultScenario, event: Date, now: Date) => {
+  scenario.local.clock.set(now);
+  return reconcileOnTime(scenario.deps, { at: event }, now);
+};
+
+const accepted = (scenario: FaultScenario) =>
+  scenario.line.starts().filter((call) => call.outcome === 'accepted');
+
+describe('an event minutes away from the function clock on Lookout for Vision', () => {
+  it('decides for the event instant when the event arrives late within the tolerance', async () => {
+    // Prepare
+    const scenario = await setUp(lookoutVision, fridayEarlyLead);
+    const arrival = new Date(fridayEarlyLead.getTime() + eventToleranceMs);
+
+    // Act
+    const late = await invoke(scenario, fridayEarlyLead, arrival);
+    const next = await scenario.tick(berlinFriday('05:45'));
+    const after = await scenario.tick(berlinFriday('05:50'));
+
+    // Assess
+    expect(late?.at).toEqual(fridayEarlyLead);
+    expect(outcomeOf(late ?? next, lineModel)).toMatchObject({ action: 'start', result: 'sent' });
+    expect(accepted(scenario).map((call) => call.at)).toEqual([arrival]);
+    expect(outcomeOf(next, lineModel).action).not.toBe('start');
+    expect(outcomeOf(after, lineModel)).toMatchObject({ observed: 'hosted', result: 'done' });
+    const [run] = await expectOneStartPerRun(scenario, lookoutVision);
+    expect(run?.starts[0]?.intendedAt).toBe(fridayEarlyLead.toISOString());
+  });
+
+  it('drops an event later than the tolerance without reading or sending anything; the next tick starts the model', async () => {
+    // Prepare
+    const scenario = await setUp(lookoutVision, fridayEarlyLead);
+    const arrival = new Date(fridayEarlyLead.getTime() + eventToleranceMs + minute);
+
+    // Act
+    const stale = await invoke(scenario, fridayEarlyLead, arrival);
+    const callsWhenDropped = scenario.engine.callLog().length;
+    const runsWhenDropped = await scenario.local.deps.runs.list(lineModel);
+    const next = await scenario.tick(berlinFriday('05:50'));
+    const after = await scenario.tick(berlinFriday('05:55'));
+
+    // Assess
+    expect(stale).toBeUndefined();
+    expect(callsWhenDropped).toBe(0);
+    expect(runsWhenDropped).toEqual([]);
+    expect(outcomeOf(next, lineModel)).toMatchObject({ action: 'start', result: 'sent' });
+    expect(outcomeOf(after, lineModel)).toMatchObject({ observed: 'hosted' });
+    expect(scenario.line.status()).toBe(hostedStatus.lookoutvision);
+    await expectOneStartPerRun(scenario, lookoutVision);
+  });
+
+  it('decides for the event instant when the function clock is behind the event: starts at the lead, stops at the end', async () => {
+    // Prepare
+    const scenario = await setUp(lookoutVision, berlinFriday('05:30'));
+
+    // Act
+    const early = await invoke(scenario, fridayEarlyLead, berlinFriday('05:37'));
+    const hosted = await scenario.tick(berlinFriday('05:45'));
+    const earlyStop = await invoke(scenario, fridayLateEnd, berlinFriday('21:57'));
+    const after = await scenario.tick(berlinFriday('22:05'));
+
+    // Assess
+    expect(outcomeOf(early ?? hosted, lineModel)).toMatchObject({ action: 'start', result: 'sent' });
+    expect(outcomeOf(hosted, lineModel)).toMatchObject({ observed: 'hosted' });
+    expect(outcomeOf(earlyStop ?? after, lineModel)).toMatchObject({ action: 'stop', result: 'sent' });
+    expect(outcomeOf(after, lineModel)).toMatchObject({ desired: 'off', action: 'none' });
+    expect(scenario.line.stops().filter((call) => call.outcome === 'accepted')).toHaveLength(1);
+    const [run] = await expectOneStartPerRun(scenario, lookoutVision);
+    expect(run).toMatchObject({ outcome: 'completed', stoppedAt: berlinFriday('22:05').toISOString() });
+  });
+});
+
+for (const provider of providers) {
+  describe(`a late event after the run was stopped on ${provider.name}`, () => {
+    it('does not start the model again for an instant before the stop a later pass made', async () => {
+      // Prepare: the run is hosted, and the pass at the end of the shift has stopped it (2 minutes)
+      const scenario = await setUp(provider, fridayEarlyLead);
+      await scenario.tick(fridayEarlyLead);
+      await scenario.tick(berlinFriday('05:50'));
+      const stop = await scenario.tick(fridayLateEnd);
+      const lateInstant = berlinFriday('21:58');
+
+      // Act: an event for 21:58 arrives 4 minutes late, once the stop has completed
+      const late = await invoke(scenario, lateInstant, berlinFriday('22:02'));
+      const next = await scenario.tick(berlinFriday('22:05'));
+
+      // Assess
+      expect(outcomeOf(stop, lineModel)).toMatchObject({ action: 'stop', result: 'sent' });
+      expect(late?.at).toEqual(lateInstant);
+      expect(outcomeOf(late ?? next, lineModel).action).not.toBe('start');
+      expect(scenario.line.starts().filter((call) => call.outcome === 'accepted')).toHaveLength(1);
+      expect(outcomeOf(next, lineModel)).toMatchObject({ desired: 'off', action: 'none' });
+      const [run] = await expectOneStartPerRun(scenario, provider);
+      expect(run).toMatchObject({ outcome: 'completed' });
+      expect(run?.starts).toHaveLength(1);
+    });
+  });
+}
