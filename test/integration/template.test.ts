@@ -829,7 +829,11 @@ describe('the packaged CloudFormation template', () => {
       Handler: 'functions/start-at.handler',
     });
     expect(template.Resources.StartAtLambdaFunction?.DependsOn).toEqual(
-      expect.arrayContaining(resourcesOfType('AWS::IAM::ManagedPolicy').map(([id]) => id)),
+      expect.arrayContaining(
+        resourcesOfType('AWS::IAM::ManagedPolicy')
+          .filter(([id]) => !isOperatorPolicy(id))
+          .map(([id]) => id),
+      ),
     );
   });
 
@@ -1007,6 +1011,19 @@ describe('the packaged alarms, their topic, the dashboard and the operator polic
       false,
     ],
     [
+      'ConfigRefusedAlarm',
+      'model-shift-scheduler',
+      'ConfigRefused',
+      fleetDimensions,
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      true,
+    ],
+    [
       'HeartbeatAlarm',
       'model-shift-scheduler',
       'Heartbeat',
@@ -1084,6 +1101,32 @@ describe('the packaged alarms, their topic, the dashboard and the operator polic
       'notBreaching',
       false,
     ],
+    [
+      'StartAtErrorsAlarm',
+      'AWS/Lambda',
+      'Errors',
+      [{ Name: 'FunctionName', Value: { Ref: 'StartAtLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
+    [
+      'StartAtThrottlesAlarm',
+      'AWS/Lambda',
+      'Throttles',
+      [{ Name: 'FunctionName', Value: { Ref: 'StartAtLambdaFunction' } }],
+      'Sum',
+      300,
+      1,
+      'GreaterThanOrEqualToThreshold',
+      1,
+      'notBreaching',
+      false,
+    ],
   ] as const)(
     '%s watches %s %s and notifies the topic',
     (id, namespace, metric, dimensions, statistic, period, periods, comparison, threshold, missing, ok) => {
@@ -1111,6 +1154,7 @@ describe('the packaged alarms, their topic, the dashboard and the operator polic
     expect(Object.keys(alarms()).sort()).toEqual(
       [
         'BudgetBlockAlarm',
+        'ConfigRefusedAlarm',
         'FailedInvocationsAlarm',
         'HeartbeatAlarm',
         'HostedOutsideRunsAlarm',
@@ -1120,12 +1164,14 @@ describe('the packaged alarms, their topic, the dashboard and the operator polic
         'RunGivenUpAlarm',
         'ShiftEdgeErrorsAlarm',
         'ShiftEdgeThrottlesAlarm',
+        'StartAtErrorsAlarm',
+        'StartAtThrottlesAlarm',
       ].sort(),
     );
   });
 
   it("gives the functions the metrics' namespace and stage", () => {
-    for (const id of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction']) {
+    for (const id of ['ReconcileLambdaFunction', 'ShiftEdgeLambdaFunction', 'StartAtLambdaFunction']) {
       expect(template.Resources[id]?.Properties).toMatchObject({
         Environment: {
           Variables: {
