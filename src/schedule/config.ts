@@ -328,10 +328,22 @@ export type SchedulerConfig<M extends Model = Model> = Omit<
 export const withLeadBook = <M extends Model>(
   config: SchedulerConfig<M>,
   leadBook: LeadBook,
-): SchedulerConfig<M> => ({
-  ...config,
-  leadBook,
-});
+): SchedulerConfig<M> => {
+  const booked = { ...config, leadBook };
+  unbooked.set(booked, withoutLeadBook(config));
+  return booked;
+};
+
+/** Each configuration `withLeadBook` made, to the configuration it was made from. */
+const unbooked = new WeakMap<object, SchedulerConfig>();
+
+/**
+ * The configuration `config` was made from by {@link withLeadBook}, or `config` itself. Its shifts
+ * are the same, so caches of shift occurrences key on this one: a pass that attaches a new lead
+ * book each time still finds the occurrences earlier passes worked out.
+ */
+export const withoutLeadBook = <M extends Model>(config: SchedulerConfig<M>): SchedulerConfig<M> =>
+  (unbooked.get(config) as SchedulerConfig<M> | undefined) ?? config;
 
 /** The rules a file is validated with: the schema for the given kinds of model, and the kinds. */
 export interface ConfigRules<M extends Model = Model> {

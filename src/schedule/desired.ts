@@ -1,5 +1,5 @@
 import type { SchedulerConfig } from './config.ts';
-import { resolvedModel } from './config.ts';
+import { resolvedModel, withoutLeadBook } from './config.ts';
 import { describeLead, type Lead } from './lead.ts';
 import type { Run } from './runs.ts';
 import { RUN_LOOK_AHEAD_DAYS, runsBetween } from './runs.ts';
@@ -72,7 +72,9 @@ const runReason = (run: Run, at: Date, timeZone: string): string => {
  * out the open schedule's shifts once instead of once per model and pass.
  */
 const openConfigs = new WeakMap<SchedulerConfig, Map<string, SchedulerConfig>>();
-const openConfigOf = (config: SchedulerConfig, scheduleName: string): SchedulerConfig => {
+const openConfigOf = (booked: SchedulerConfig, scheduleName: string): SchedulerConfig => {
+  // Only its windows are asked for, which no lead changes.
+  const config = withoutLeadBook(booked);
   let bySchedule = openConfigs.get(config);
   if (bySchedule === undefined) {
     bySchedule = new Map();

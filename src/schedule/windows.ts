@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import type { SchedulerConfig } from './config.ts';
-import { resolvedModel } from './config.ts';
+import { resolvedModel, withoutLeadBook } from './config.ts';
 import { parseDays } from './days.ts';
 import { instantOfLocal, localDateOf, minutesOfHhmm } from './zoned.ts';
 
@@ -158,12 +158,14 @@ const occurrences = (
  * ends on the next local day, so a 22:00–06:00 night lasts 7 or 9 real hours across a change.
  */
 export const windowsBetween = (
-  config: SchedulerConfig,
+  booked: SchedulerConfig,
   from: Date,
   to: Date,
   options?: RangeOptions,
 ): Window[] => {
   if (!(from.getTime() < to.getTime())) return [];
+  // Occurrences do not depend on leads: the configuration a lead book was attached to keys the cache.
+  const config = withoutLeadBook(booked);
   const cache = options?.cache ?? sharedWindows;
   const windows: Window[] = [];
   for (const modelId of modelIdsOf(config, options)) {
