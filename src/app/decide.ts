@@ -310,8 +310,19 @@ const decideOn = (input: DecisionInput, observed: Observation, wanted: WantedRun
     }
     case 'starting': {
       const attempt = `starting (attempt ${last(run.starts)?.attempt ?? 1})`;
-      if (run.billedFrom) return result('wait', `${because}; ${attempt}`);
-      return result('wait', `${because}; ${attempt}`, writesWith(touched(confirmStart(run, at), at, {})));
+      // Kept so the run's start duration can be read between this sighting and the one that sees it HOSTED.
+      const seen =
+        run.startingSeenAt !== undefined && Date.parse(run.startingSeenAt) >= at.getTime()
+          ? {}
+          : { startingSeenAt: iso(at) };
+      if (run.billedFrom) {
+        return result(
+          'wait',
+          `${because}; ${attempt}`,
+          'startingSeenAt' in seen ? writesWith(touched(run, at, seen)) : [],
+        );
+      }
+      return result('wait', `${because}; ${attempt}`, writesWith(touched(confirmStart(run, at), at, seen)));
     }
     case 'stopping':
       return result('wait', `${because}; still stopping, starts once stopped`);

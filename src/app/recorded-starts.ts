@@ -18,15 +18,20 @@ const READ_CONCURRENCY = 8;
 
 /**
  * How long a recorded run took to start: from the first start the service accepted until the model
- * was first observed HOSTED, in minutes. A start that ended HOSTING_FAILED and was sent again counts
- * in full, since the run needed all of it. Undefined for a run never started by the scheduler
- * (adopted), never accepted, or never hosted.
+ * became HOSTED, in minutes. A start that ended HOSTING_FAILED and was sent again counts in full,
+ * since the run needed all of it. No service says when a model became HOSTED: it happened between
+ * the last pass that saw it starting and the first that saw it HOSTED, and the middle of the two is
+ * read (without a sighting while starting, the first HOSTED one, which errs long). Undefined for a
+ * run never started by the scheduler (adopted), never accepted, or never hosted.
  */
 export const recordedStartOf = (run: RunRecord): RecordedStart | undefined => {
   const accepted = run.starts.find((intent) => intent.acceptedAt !== undefined)?.acceptedAt;
   if (run.origin === 'adopted' || accepted === undefined || run.hostedAt === undefined) return undefined;
   const from = Date.parse(accepted);
-  const minutes = (Date.parse(run.hostedAt) - from) / MINUTE_MS;
+  const hosted = Date.parse(run.hostedAt);
+  const seen = run.startingSeenAt === undefined ? Number.NaN : Date.parse(run.startingSeenAt);
+  const became = seen >= from && seen < hosted ? (seen + hosted) / 2 : hosted;
+  const minutes = (became - from) / MINUTE_MS;
   return Number.isFinite(minutes) && minutes >= 0 ? { acceptedAt: new Date(from), minutes } : undefined;
 };
 

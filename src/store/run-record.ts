@@ -86,6 +86,11 @@ export const runRecordSchema = z.object({
   stops: z.array(intentSchema),
   /** First observed HOSTED. */
   hostedAt: instant.optional(),
+  /**
+   * The last instant a pass observed the model still starting: with `hostedAt` it brackets when the
+   * model became HOSTED, which no service reports, so a learned lead reads the middle of the two.
+   */
+  startingSeenAt: instant.optional(),
   /** Observed stopped after a stop, or failed for good. */
   stoppedAt: instant.optional(),
   /**

@@ -84,6 +84,18 @@ describe('decide: starting a wanted run', () => {
     expect(clientTokenFor('pcb-line-1', wanted.runId, 'start', 2)).not.toBe(first);
   });
 
+  it('keeps the instant it last saw the model starting, once per instant, and never an older one', () => {
+    const run = startedRun(1);
+    const at = new Date('2027-03-26T04:50:00Z');
+    const seen = decide(input({ at, observed: observed('starting'), open: [run], wantedRecords: [run] }));
+    expect(seen.action).toBe('wait');
+    expect(seen.writes.at(-1)?.startingSeenAt).toBe('2027-03-26T04:50:00.000Z');
+
+    const later = startedRun(1, { startingSeenAt: '2027-03-26T04:55:00.000Z' });
+    const late = decide(input({ at, observed: observed('starting'), open: [later], wantedRecords: [later] }));
+    expect(late.writes).toEqual([]);
+  });
+
   it('waits while another pass holds a fresh intent without an answer', () => {
     const inFlight = aRun({
       outcome: 'starting',

@@ -28,6 +28,30 @@ describe('a recorded start', () => {
     });
   });
 
+  it('ends midway between the last sighting while starting and the first sighting HOSTED', () => {
+    // Prepare: seen starting at 04:55, HOSTED at 05:00; it became HOSTED in between.
+    const run = aRun({
+      starts: [accepted('2027-03-26T04:40:00.000Z')],
+      startingSeenAt: '2027-03-26T04:55:00.000Z',
+      hostedAt: '2027-03-26T05:00:00.000Z',
+    });
+
+    // Act / Assess
+    expect(recordedStartOf(run)?.minutes).toBe(17.5);
+  });
+
+  it('ends at the first sighting HOSTED when no pass saw it starting after it was accepted', () => {
+    // Prepare: a sighting from before the start was accepted says nothing about this start.
+    const run = aRun({
+      starts: [accepted('2027-03-26T04:40:00.000Z')],
+      startingSeenAt: '2027-03-26T04:35:00.000Z',
+      hostedAt: '2027-03-26T04:50:00.000Z',
+    });
+
+    // Act / Assess
+    expect(recordedStartOf(run)?.minutes).toBe(10);
+  });
+
   it('is none for a run never accepted, never hosted, or taken over', () => {
     expect(
       recordedStartOf(
