@@ -778,6 +778,8 @@ describe('the packaged CloudFormation template', () => {
       Type: 'AWS::SQS::Queue',
       Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 },
     });
+    // `shiftctl failures` reads the queue by the URL this output gives.
+    expect(template.Outputs?.FailedInvocationsQueueUrl?.Value).toEqual({ Ref: 'FailedInvocationsQueue' });
     const configs = resourcesOfType('AWS::Lambda::EventInvokeConfig').map(
       ([, resource]) => resource.Properties,
     );

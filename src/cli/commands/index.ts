@@ -3,6 +3,7 @@ import type { CliIo } from '../io.ts';
 import { registerApplyCommand } from './apply.ts';
 import { registerDoctorCommand } from './doctor.ts';
 import { registerEmulatorCommand } from './emulator.ts';
+import { registerFailuresCommand } from './failures.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPlanCommand } from './plan.ts';
 import { registerReportCommand } from './report.ts';
@@ -25,5 +26,6 @@ export const commands: readonly RegisterCommand[] = [
   registerReportCommand,
   registerOverrideCommand,
   registerDoctorCommand,
+  registerFailuresCommand,
   registerEmulatorCommand,
 ];
