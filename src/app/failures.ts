@@ -12,6 +12,9 @@ import { startTimerMessageSchema } from './start-timers.ts';
  * is idempotent, so a replay never starts a model twice.
  */
 
+/** The variable that names the failure queue's URL for `shiftctl failures` (or `--queue-url`). */
+export const failureQueueVariable = 'FAILED_INVOCATIONS_QUEUE_URL';
+
 /** A message as the queue gives it. */
 export interface QueuedMessage {
   readonly messageId: string;

@@ -81,6 +81,3 @@ export class SqsFailureQueue implements FailureQueue {
     );
   }
 }
-
-/** The variable that names the failure queue's URL for `shiftctl failures` (or `--queue-url`). */
-export const failureQueueVariable = 'FAILED_INVOCATIONS_QUEUE_URL';

@@ -1,13 +1,12 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import {
   type FailedInvocation,
   type FailureQueue,
+  failureQueueVariable,
   listFailures,
   type ReplayResult,
   replayFailures,
 } from '../../app/failures.ts';
-import { failureQueueVariable, SqsFailureQueue } from '../../app/sqs-failure-queue.ts';
 import { SchedulerError, UsageError } from '../../errors.ts';
 import { parseInstantOption, printJson, withDeps } from '../context.ts';
 import type { CliIo } from '../io.ts';
@@ -19,13 +18,18 @@ export class ReplayFailedError extends SchedulerError {
   readonly code = 'ReplayFailed';
 }
 
-const queueOf = (io: CliIo, option: string | undefined): FailureQueue => {
+const queueOf = async (io: CliIo, option: string | undefined): Promise<FailureQueue> => {
   const url = option ?? io.env[failureQueueVariable];
   if (!url) {
     throw new UsageError(
       `--queue-url: no failure queue given; pass --queue-url or set ${failureQueueVariable} (the stack's FailedInvocationsQueueUrl output)`,
     );
   }
+  // Loaded on use: the other commands, and --help, need no SQS client.
+  const [{ SQSClient }, { SqsFailureQueue }] = await Promise.all([
+    import('@aws-sdk/client-sqs'),
+    import('../../app/sqs-failure-queue.ts'),
+  ]);
   return new SqsFailureQueue(new SQSClient({}), url);
 };
 
@@ -67,7 +71,7 @@ export const registerFailuresCommand = (program: Command, io: CliIo): void => {
     .option('--queue-url <URL>', `the failure queue (default: ${failureQueueVariable})`)
     .option('--json', 'print JSON (UTC instants)')
     .action(async (options: { queueUrl?: string; json?: boolean }) => {
-      const listed = await listFailures(queueOf(io, options.queueUrl));
+      const listed = await listFailures(await queueOf(io, options.queueUrl));
       if (options.json) {
         printJson(io, { failures: listed.map(({ failure }) => failureJson(failure)) });
         return;
@@ -102,7 +106,7 @@ export const registerFailuresCommand = (program: Command, io: CliIo): void => {
     .option('--json', 'print JSON (UTC instants)')
     .action(async (options: { queueUrl?: string; id?: string[]; at?: string; json?: boolean }) => {
       const now = parseInstantOption('--at', options.at, new Date());
-      const queue = queueOf(io, options.queueUrl);
+      const queue = await queueOf(io, options.queueUrl);
       const results = await withDeps(io, (deps) => replayFailures(deps, queue, now, options.id));
       if (options.json) printJson(io, { replays: results.map(resultJson) });
       else if (results.length === 0) io.out('no failed invocations to replay');

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PassReport, reconcile } from '../../../src/app/reconcile.ts';
+import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
   expectOneStartPerRun,
   type FaultScenario,
@@ -30,6 +31,10 @@ const tenAt = (scenario: FaultScenario, at: Date): Promise<PassReport[]> => {
 
 const lineOutcomes = (reports: readonly PassReport[]) =>
   reports.map((report) => outcomeOf(report, lineModel));
+
+/** What CloudWatch sums for `name` over the passes' fleet points, as the Sum alarms read it. */
+const summed = (reports: readonly PassReport[], name: string) =>
+  reports.reduce((sum, report) => sum + (metricValue(metricsOf(report), name) ?? 0), 0);
 
 for (const provider of providers) {
   describe(`ten passes at once on ${provider.name}`, () => {
@@ -65,6 +70,22 @@ for (const provider of providers) {
           stops: [expect.objectContaining({ attempt: 1 })],
         }),
       ]);
+      // The passes that lost the race count nothing and raise nothing: one start, one stop in all.
+      expect(summed(starting, 'Starts')).toBe(1);
+      expect(summed(starting, 'Heartbeat')).toBe(10);
+      expect(summed(stopping, 'Stops')).toBe(1);
+      for (const report of [...starting, hosted, ...stopping, stopped]) {
+        expect(metricValue(metricsOf(report), 'RunsGivenUp')).toBe(0);
+        expect(giveUpFailures(metricsOf(report))).toEqual([]);
+      }
+      for (const report of [...starting, hosted]) expect(alarmPoints(metricsOf(report))).toEqual({});
+      // At the shift's end the pass that stops the model saw it hosted (those after it may see it
+      // stopping): the alarm's Maximum reads 1 for one period, where it wants three; the pass after
+      // the stop sees the model gone.
+      expect(
+        Math.max(...stopping.map((report) => metricValue(metricsOf(report), 'HostedOutsideRuns') ?? 0)),
+      ).toBe(1);
+      expect(alarmPoints(metricsOf(stopped))).toEqual({});
     });
   });
 }

@@ -5,6 +5,7 @@
  * again, the shift gets it back under a continuation of the run, started once and stopped at the end.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { alarmPoints, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
   expectOneStartPerRun,
   type FaultScenario,
@@ -57,6 +58,14 @@ for (const provider of providers) {
         errors: [expect.objectContaining({ action: 'observe', code: 'ResourceNotFound' })],
       });
       await expectOneStartPerRun(scenario, provider, nightModel);
+      // The run given up raises its alarm once, in the pass that gave it up, not in every pass after.
+      // The shift still wants the model and it is not hosted, so LateStarts says so in each pass, in
+      // minutes since the shift began, until the model is back or the shift is over.
+      expect(alarmPoints(metricsOf(noticed))).toEqual({ RunsGivenUp: 1, LateStarts: 1 });
+      expect(metricValue(metricsOf(noticed), 'MinutesLate')).toBe(30);
+      expect(alarmPoints(metricsOf(after))).toEqual({ LateStarts: 1 });
+      expect(metricValue(metricsOf(night), 'Starts')).toBe(1);
+      expect(alarmPoints(metricsOf(night))).toEqual({ LateStarts: 1 });
     });
 
     it('hosts the model again within two ticks once it is created again in the shift, and stops it at the end', async () => {
@@ -86,6 +95,15 @@ for (const provider of providers) {
         ['~2', 'completed'],
       ]);
       expect(line.starts().filter((call) => call.outcome === 'accepted')).toHaveLength(2);
+      // Back an hour into its shift, the model is late until the service hosts it: LateStarts says
+      // so in the pass that starts it and not once it is hosted; the end of the shift leaves nothing hosted.
+      const firstPoints = metricsOf(first);
+      expect(metricValue(firstPoints, 'Starts')).toBe(1);
+      expect(alarmPoints(firstPoints)).toEqual({ LateStarts: 1 });
+      expect(metricValue(firstPoints, 'MinutesLate')).toBe(60);
+      expect(alarmPoints(metricsOf(second))).toEqual({});
+      expect(metricValue(metricsOf(stop), 'Stops')).toBe(1);
+      expect(alarmPoints(metricsOf(stopped))).toEqual({});
     });
   });
 }

@@ -6,6 +6,7 @@
  * run holds the intent and its token, and the model is hosted within two ticks of the fault passing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import type { Fault } from '../../support/fault-proxy.ts';
 import {
   expectOneStartPerRun,
@@ -96,6 +97,17 @@ for (const provider of providers) {
         expect.objectContaining({ attempt: 1, acceptedAt: berlinFriday('05:45').toISOString() }),
       ]);
       expect(run?.errors).toEqual([expect.objectContaining({ action: 'start', code: 'InternalServer' })]);
+      // The dashboard shows the 500s by provider; no alarm fires for an error the next pass retries.
+      const faultyPoints = metricsOf(faulty);
+      expect(
+        metricValue(faultyPoints, 'Failures', { provider: provider.id, errorCode: 'InternalServer' }),
+      ).toBe(1);
+      expect(metricValue(faultyPoints, 'Starts')).toBe(0);
+      expect(metricValue(faultyPoints, 'Heartbeat')).toBe(1);
+      expect(alarmPoints(faultyPoints)).toEqual({});
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(1);
+      expect(alarmPoints(metricsOf(recovered))).toEqual({});
+      expect(alarmPoints(metricsOf(second))).toEqual({});
     });
 
     it.each(garbled)(
@@ -121,6 +133,18 @@ for (const provider of providers) {
         expect(line.status()).toBe(hostedStatus[provider.id]);
         const [run] = await expectOneStartPerRun(scenario, provider);
         expect(run?.billedFrom).toBe(fridayEarlyLead.toISOString());
+        // Starts counts the start once, in the pass that read the acceptance, and the garbled answer
+        // raises no alarm in any pass.
+        const points = [garbledPass, next, after].map(metricsOf);
+        expect(points.map((pass) => metricValue(pass, 'Starts'))).toEqual([
+          outcomeOf(garbledPass, lineModel).result === 'sent' ? 1 : 0,
+          0,
+          0,
+        ]);
+        for (const pass of points) {
+          expect(alarmPoints(pass)).toEqual({});
+          expect(giveUpFailures(pass)).toEqual([]);
+        }
       },
     );
 
@@ -146,6 +170,13 @@ for (const provider of providers) {
       expect(outcomeOf(second, lineModel)).toMatchObject({ observed: 'hosted' });
       expect(line.status()).toBe(hostedStatus[provider.id]);
       await expectOneStartPerRun(scenario, provider);
+      // A pass that could not see the models waits: it raises no alarm and gives nothing up.
+      const blindPoints = metricsOf(blind);
+      expect(metricValue(blindPoints, 'Heartbeat')).toBe(1);
+      expect(metricValue(blindPoints, 'Starts')).toBe(0);
+      expect(alarmPoints(blindPoints)).toEqual({});
+      expect(giveUpFailures(blindPoints)).toEqual([]);
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(1);
     });
 
     it('returns before the Lambda deadline with the model deferred when the start hangs, and does not start again when the held start lands late', async () => {
@@ -175,6 +206,14 @@ for (const provider of providers) {
       expect(outcomeOf(second, lineModel)).toMatchObject({ observed: 'hosted' });
       expect(line.status()).toBe(hostedStatus[provider.id]);
       await expectOneStartPerRun(scenario, provider);
+      // A pass cut at its deadline only defers: the dashboard shows it, no alarm fires.
+      const cutPoints = metricsOf(cut);
+      expect(metricValue(cutPoints, 'Failures', { provider: provider.id, errorCode: 'OutOfTime' })).toBe(1);
+      expect(alarmPoints(cutPoints)).toEqual({});
+      expect(giveUpFailures(cutPoints)).toEqual([]);
+      // The held start landed, so the next pass counts no start of its own.
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(0);
+      expect(alarmPoints(metricsOf(recovered))).toEqual({});
     });
 
     it('returns before the Lambda deadline with every model deferred when observing hangs, and starts once on the next tick', async () => {
@@ -199,6 +238,11 @@ for (const provider of providers) {
       expect(outcomeOf(second, lineModel)).toMatchObject({ observed: 'hosted' });
       expect(line.status()).toBe(hostedStatus[provider.id]);
       await expectOneStartPerRun(scenario, provider);
+      const cutPoints = metricsOf(cut);
+      expect(metricValue(cutPoints, 'Heartbeat')).toBe(1);
+      expect(alarmPoints(cutPoints)).toEqual({});
+      expect(giveUpFailures(cutPoints)).toEqual([]);
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(1);
     });
   });
 }
