@@ -3,11 +3,12 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { depsFromEnv } from '../src/app/deps.ts';
+import { invocationDeps } from '../src/app/invocation-deps.ts';
 import { monthToDate, passMetrics, wantsMonthToDate } from '../src/app/pass-metrics.ts';
 import { reconcileOnTime } from '../src/app/reconcile.ts';
 import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
 import { timerLeadInMs } from '../src/app/start-timers.ts';
-import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
+import { createLogger, logPassFailure } from '../src/platform/logger.ts';
 import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
 const logger = createLogger();
@@ -16,7 +17,7 @@ const metrics = metricsSettingsFromEnv(process.env);
 // Built once per container and reused across invocations.
 const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
 const timers = startTimersFromEnv(process.env);
-const wallClock = { now: () => new Date() };
+const container = { deps, ...(timers ? { timers } : {}), logger };
 
 /** The tick's period (serverless.yml: `rate(5 minutes)`): each tick arms the start timers due before the next. */
 const tickMs = 5 * 60_000;
@@ -41,14 +42,7 @@ const reconcileTick = async (
   calls.take(); // counts only this invocation's calls
   const now = new Date();
   const report = await reconcileOnTime(
-    {
-      ...deps,
-      ...(timers ? { timers } : {}),
-      clock: wallClock,
-      signal,
-      timeLeft: () => context.getRemainingTimeInMillis(),
-      onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
-    },
+    invocationDeps(container, context, signal),
     {
       at: new Date(time),
       trigger: 'tick',

@@ -2,10 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
+import { invocationDeps } from '../src/app/invocation-deps.ts';
 import { passMetrics } from '../src/app/pass-metrics.ts';
 import { reconcileEdge, shiftEdgeEventSchema } from '../src/app/shift-edge.ts';
 import { startTimersFromEnv } from '../src/app/sqs-start-timers.ts';
-import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
+import { createLogger, logPassFailure } from '../src/platform/logger.ts';
 import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
 const logger = createLogger();
@@ -14,7 +15,7 @@ const metrics = metricsSettingsFromEnv(process.env);
 const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: calls.attach });
 // For the continuation of a pass that reaches its deadline.
 const timers = startTimersFromEnv(process.env);
-const wallClock = { now: () => new Date() };
+const container = { deps, ...(timers ? { timers } : {}), logger };
 
 /**
  * A shift edge from EventBridge Scheduler (in the schedule's time zone): the same decision as the
@@ -24,22 +25,13 @@ const shiftEdge = async (event: unknown, context: Context, { signal }: { signal:
   const edge = shiftEdgeEventSchema.parse(event);
   calls.take(); // counts only this invocation's calls
   const startedAt = Date.now();
-  const report = await reconcileEdge(
-    {
-      ...deps,
-      ...(timers ? { timers } : {}),
-      clock: wallClock,
-      signal,
-      timeLeft: () => context.getRemainingTimeInMillis(),
-      onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
+  const report = await reconcileEdge(invocationDeps(container, context, signal), edge, new Date()).catch(
+    (error: unknown) => {
+      // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
+      logPassFailure(logger, error, { ...edge, trigger: 'shift-edge' });
+      throw error;
     },
-    edge,
-    new Date(),
-  ).catch((error: unknown) => {
-    // Failing the invocation lets Lambda retry it and the on-failure queue keep it.
-    logPassFailure(logger, error, { ...edge, trigger: 'shift-edge' });
-    throw error;
-  });
+  );
   if (!report) {
     logger.warn('stale shift edge skipped; the reconcile tick covers it', { ...edge });
     return { skipped: true };

@@ -2,12 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { depsFromEnv } from '../src/app/deps.ts';
+import { invocationDeps } from '../src/app/invocation-deps.ts';
 import { passMetrics } from '../src/app/pass-metrics.ts';
 import { startTimersFromEnv, startTimersQueueVariable } from '../src/app/sqs-start-timers.ts';
 import { reconcileTimer } from '../src/app/start-at.ts';
 import { startTimerMessageSchema } from '../src/app/start-timers.ts';
 import { requireEnv } from '../src/platform/env.ts';
-import { createLogger, logOutcome, logPassFailure } from '../src/platform/logger.ts';
+import { createLogger, logPassFailure } from '../src/platform/logger.ts';
 import { CallCounter, metricsSettingsFromEnv, publishMetrics } from '../src/platform/metrics.ts';
 
 const logger = createLogger();
@@ -17,7 +18,7 @@ const deps = depsFromEnv(process.env, { requireTables: true, onHostingClient: ca
 requireEnv(process.env, startTimersQueueVariable);
 // Continuations of a pass that reaches its deadline go back on the same queue.
 const timers = startTimersFromEnv(process.env);
-const wallClock = { now: () => new Date() };
+const container = { deps, ...(timers ? { timers } : {}), logger };
 
 /**
  * A start timer from the start-timers queue, delivered at its instant: the shift-edge pass for the
@@ -35,18 +36,7 @@ const startAt = async (
       const message = startTimerMessageSchema.parse(JSON.parse(record.body));
       calls.take(); // counts only this pass's calls
       const startedAt = Date.now();
-      const report = await reconcileTimer(
-        {
-          ...deps,
-          ...(timers ? { timers } : {}),
-          clock: wallClock,
-          signal,
-          timeLeft: () => context.getRemainingTimeInMillis(),
-          onOutcome: (outcome, pass) => logOutcome(logger, outcome, pass),
-        },
-        message,
-        new Date(),
-      );
+      const report = await reconcileTimer(invocationDeps(container, context, signal), message, new Date());
       if (report) {
         publishMetrics(
           metrics,
