@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PassError } from '../../../src/app/reconcile.ts';
+import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
   expectOneStartPerRun,
   type FaultScenario,
@@ -50,6 +51,8 @@ for (const provider of providers) {
       const second = await scenario.tick(berlinFriday('05:50'));
 
       // Assess
+      // The pass threw, so there is no report and the function publishes no metric: its Errors alarm
+      // fires on the failed invocation, and a missing Heartbeat says no pass ran if it goes on.
       await expect(failed).rejects.toMatchObject({ code: 'PassFailed' });
       expect(sentWhileDown).toBe(0);
       expect(outcomeOf(recovered, lineModel)).toMatchObject({ action: 'start', result: 'sent' });
@@ -57,6 +60,10 @@ for (const provider of providers) {
       expect(line.status()).toBe(hostedStatus[provider.id]);
       const [run] = await expectOneStartPerRun(scenario, provider);
       expect(run).toMatchObject({ outcome: 'hosted', billedFrom: berlinFriday('05:45').toISOString() });
+      const recoveredPoints = metricsOf(recovered);
+      expect(metricValue(recoveredPoints, 'Heartbeat')).toBe(1);
+      expect(metricValue(recoveredPoints, 'Starts')).toBe(1);
+      expect(alarmPoints(recoveredPoints)).toEqual({});
     });
 
     it('loses DynamoDB once the service accepted the start: the model fails for this pass with an alert, and the next pass confirms the start without sending another', async () => {
@@ -81,6 +88,14 @@ for (const provider of providers) {
       const [run] = await expectOneStartPerRun(scenario, provider);
       // Billed conservatively from the intent, since the answer was never recorded.
       expect(run).toMatchObject({ outcome: 'hosted', billedFrom: fridayEarlyLead.toISOString() });
+      // The service took the start, so the run is not given up: the dashboard shows the failed
+      // model, no alarm fires, and no pass counts a second start.
+      const cutPoints = metricsOf(cut);
+      expect(metricValue(cutPoints, 'Failures', { provider: provider.id, errorCode: 'Unknown' })).toBe(1);
+      expect(alarmPoints(cutPoints)).toEqual({});
+      expect(giveUpFailures(cutPoints)).toEqual([]);
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(0);
+      expect(alarmPoints(metricsOf(recovered))).toEqual({});
     });
 
     it('loses DynamoDB once the service accepted the stop: the next pass closes the run without a second stop', async () => {
@@ -106,6 +121,21 @@ for (const provider of providers) {
       const [run] = await expectOneStartPerRun(scenario, provider);
       expect(run).toMatchObject({ outcome: 'completed', stoppedAt: berlinFriday('22:05').toISOString() });
       expect(run?.stops).toEqual([expect.objectContaining({ attempt: 1 })]);
+      // The stop took, so the model is not left hosted outside its run: the pass at the shift's end
+      // saw it hosted (one breaching point, where the alarm wants three periods), the next ones do not,
+      // and nothing is given up. The night model, due to start in that pass, races the refused
+      // writes (it may be late at 22:05 or already hosted), so its LateStarts is not asserted here.
+      const cutPoints = metricsOf(cut);
+      expect(alarmPoints(cutPoints)).toEqual({ HostedOutsideRuns: 1 });
+      expect(
+        metricValue(cutPoints, 'Failures', { provider: provider.id, errorCode: 'Unknown' }),
+      ).toBeGreaterThanOrEqual(1);
+      for (const pass of [recovered, second].map(metricsOf)) {
+        expect(metricValue(pass, 'HostedOutsideRuns')).toBe(0);
+        expect(metricValue(pass, 'RunsGivenUp')).toBe(0);
+        expect(giveUpFailures(pass)).toEqual([]);
+      }
+      expect(metricValue(metricsOf(recovered), 'Stops')).toBe(0);
     });
 
     it('returns before its deadline with the model deferred when the intent write hangs, and starts once after the write lands late', async () => {
@@ -136,6 +166,13 @@ for (const provider of providers) {
       expect(outcomeOf(second, lineModel)).toMatchObject({ observed: 'hosted', result: 'done' });
       expect(line.status()).toBe(hostedStatus[provider.id]);
       await expectOneStartPerRun(scenario, provider);
+      // A pass cut at its deadline only defers: the dashboard shows it, no alarm fires.
+      const cutPoints = metricsOf(cut);
+      expect(metricValue(cutPoints, 'Failures', { provider: provider.id, errorCode: 'OutOfTime' })).toBe(1);
+      expect(metricValue(cutPoints, 'Starts')).toBe(0);
+      expect(alarmPoints(cutPoints)).toEqual({});
+      expect(giveUpFailures(cutPoints)).toEqual([]);
+      expect(metricValue(metricsOf(recovered), 'Starts')).toBe(1);
     });
   });
 }
