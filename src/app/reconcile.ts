@@ -523,7 +523,11 @@ const reconcileModel = async (
     overrideOn,
     policy: context.policy,
   });
-  const lateMinutes = wanted ? minutesLate(wanted, observedState, at) : undefined;
+  // A late event finds its run stopped by a pass for a later instant: the run was not late, it is over.
+  const overtaken = wantedRecords.some((run) =>
+    run.stops.some((stop) => Date.parse(stop.intendedAt) > at.getTime()),
+  );
+  const lateMinutes = wanted && !overtaken ? minutesLate(wanted, observedState, at) : undefined;
   const recorded = decision.writes.at(-1)?.outcome;
   const base = {
     model,
