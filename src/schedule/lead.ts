@@ -256,3 +256,84 @@ export const describeLead = (lead: Lead): string => {
   if (lead.source === 'prior') return `${lead.minutes} min (prior, ${lead.samples} starts on record)`;
   return `${lead.minutes} min (learned from ${lead.samples} starts, q=${(lead.quantile ?? 0).toFixed(2)})`;
 };
+
+/** Recorded starts of a provider's models, together, before they stand in for its documented prior. */
+export const FLEET_PRIOR_STARTS = 10;
+/**
+ * A start counts toward the fleet prior of a run only once it was HOSTED this long before the run's
+ * lead could begin: by then a pass has recorded it, so the prior, and the run's lead, are settled.
+ */
+const FLEET_SETTLED_MS = 10 * 60_000;
+
+/** A provider's recorded starts, pooled and ordered by when each was HOSTED, with running sums of their logarithms. */
+interface FleetStarts {
+  readonly hostedAt: readonly number[];
+  /** `logSums[i]` is the sum of the logarithms of the first `i` starts. */
+  readonly logSums: readonly number[];
+}
+
+const fleetStarts = new WeakMap<LeadBook, Map<string, FleetStarts>>();
+
+const pooled = (book: LeadBook, provider: string, models: readonly string[]): FleetStarts => {
+  let byProvider = fleetStarts.get(book);
+  if (!byProvider) {
+    byProvider = new Map();
+    fleetStarts.set(book, byProvider);
+  }
+  const found = byProvider.get(provider);
+  if (found) return found;
+  const all = models
+    .flatMap((model) => book.starts[model] ?? [])
+    .map((start) => ({
+      hostedAt: start.acceptedAt.getTime() + start.minutes * 60_000,
+      log: Math.log(Math.max(start.minutes, SHORTEST_MINUTES)),
+    }))
+    .sort((a, b) => a.hostedAt - b.hostedAt);
+  const logSums = [0];
+  for (const start of all) logSums.push((logSums.at(-1) ?? 0) + start.log);
+  const made = {
+    hostedAt: all.map((start) => start.hostedAt),
+    logSums,
+  };
+  byProvider.set(provider, made);
+  return made;
+};
+
+/** The first index in ascending `values` whose value is at least `bound`. */
+const firstAtLeast = (values: readonly number[], bound: number): number => {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((values[middle] ?? 0) < bound) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+/**
+ * The prior of a run whose lead can begin no earlier than `before`: the provider's documented one,
+ * until the provider's models (`models`) together have {@link FLEET_PRIOR_STARTS} starts on record
+ * that were HOSTED in the {@link RECENT_START_DAYS} days before, settled ({@link FLEET_SETTLED_MS})
+ * before `before`; from then on the documented lognormal moved to the median of those starts. A
+ * model's first runs so begin from what this fleet's starts take, not from the documented range.
+ * The starts are pooled once per lead book and provider, so each run's prior is two searches.
+ */
+export const fleetPrior = (
+  book: LeadBook,
+  provider: string,
+  models: readonly string[],
+  before: Date,
+  documented: StartPrior,
+): StartPrior => {
+  const fleet = pooled(book, provider, models);
+  const until = firstAtLeast(fleet.hostedAt, before.getTime() - FLEET_SETTLED_MS);
+  const from = firstAtLeast(fleet.hostedAt, before.getTime() - RECENT_START_DAYS * 86_400_000);
+  const count = until - from;
+  if (count < FLEET_PRIOR_STARTS) return documented;
+  // The fleet sets the median; the spread stays the documented one: how much one model's starts
+  // vary is not how much the models differ from each other, which the pooled starts would add.
+  const mu = ((fleet.logSums[until] ?? 0) - (fleet.logSums[from] ?? 0)) / count;
+  const ratio = documented.p95Minutes / documented.medianMinutes;
+  return { medianMinutes: Math.exp(mu), p95Minutes: Math.exp(mu) * ratio };
+};

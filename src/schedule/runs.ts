@@ -1,6 +1,6 @@
 import type { ResolvedModel, SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
-import { autoLead, FALLBACK_START_PRIOR, fixedLead, type Lead, startsBeforeRun } from './lead.ts';
+import { autoLead, FALLBACK_START_PRIOR, fixedLead, fleetPrior, type Lead, startsBeforeRun } from './lead.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from './limits.ts';
 import type { RangeOptions, Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
@@ -101,6 +101,23 @@ export const shiftMinutesOf = (windows: readonly { start: Date; end: Date }[]): 
   return total / MINUTE_MS;
 };
 
+const providerModels = new WeakMap<SchedulerConfig['models'], Map<string, string[]>>();
+
+/** The ids of `config`'s models of `provider`, worked out once per configuration. */
+const modelsOfProvider = (config: SchedulerConfig, provider: string): string[] => {
+  let byProvider = providerModels.get(config.models);
+  if (!byProvider) {
+    byProvider = new Map();
+    providerModels.set(config.models, byProvider);
+  }
+  let ids = byProvider.get(provider);
+  if (!ids) {
+    ids = config.models.filter((model) => model.provider === provider).map((model) => model.id);
+    byProvider.set(provider, ids);
+  }
+  return ids;
+};
+
 /**
  * The lead a run of `resolved`'s model starts with, given its windows: the fixed lead, or, for
  * `auto`, the one {@link autoLead} learns for the run's shift minutes from the starts in
@@ -119,10 +136,14 @@ export const leadOfRun = (
       earliest && earliest.getTime() <= window.start.getTime() ? earliest : window.start,
     undefined,
   );
-  const starts = config.leadBook?.starts[model.id] ?? [];
+  const book = config.leadBook;
+  const starts = book?.starts[model.id] ?? [];
+  const documented = book?.priors[model.provider] ?? FALLBACK_START_PRIOR;
+  const before = first ? new Date(first.getTime() - resolved.maxLeadMinutes * MINUTE_MS) : undefined;
+  const siblings = modelsOfProvider(config, model.provider);
   return autoLead({
     durations: first ? startsBeforeRun(starts, first, resolved.maxLeadMinutes) : [],
-    prior: config.leadBook?.priors[model.provider] ?? FALLBACK_START_PRIOR,
+    prior: book && before ? fleetPrior(book, model.provider, siblings, before, documented) : documented,
     shiftMinutes: shiftMinutesOf(windows),
     coverageTarget: resolved.coverageTarget,
     maxLeadMinutes: resolved.maxLeadMinutes,
