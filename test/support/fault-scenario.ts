@@ -1,5 +1,5 @@
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { applyConfig } from '../../src/app/apply-config.ts';
 import { type PassReport, type ReconcileDeps, reconcile } from '../../src/app/reconcile.ts';
 import type { EmulatorEngine } from '../../src/emulator/engine.ts';
@@ -222,4 +222,22 @@ export const faultTerms: Readonly<Record<ProviderFixture['id'], ServiceFaultTerm
     startApi: 'UpdateInferenceComponentRuntimeConfig',
     internalError: 'InternalFailure',
   },
+};
+
+/**
+ * A test file's scenario starter: each scenario it starts is closed after the test that started it.
+ * Call once at the top of a file.
+ */
+export const closingScenarios = (): ((
+  ...args: Parameters<typeof startFaultScenario>
+) => Promise<FaultScenario>) => {
+  const opened: FaultScenario[] = [];
+  afterEach(async () => {
+    for (const scenario of opened.splice(0)) await scenario.close();
+  });
+  return async (...args) => {
+    const scenario = await startFaultScenario(...args);
+    opened.push(scenario);
+    return scenario;
+  };
 };

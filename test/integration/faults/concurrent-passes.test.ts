@@ -3,25 +3,21 @@
  * clients, as ten Lambda containers have them (a redelivered event, a shift edge and a tick landing
  * together). The conditional writes of the runs table let one pass act; the others wait or defer.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PassReport, reconcile } from '../../../src/app/reconcile.ts';
 import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
+  closingScenarios,
   expectOneStartPerRun,
   type FaultScenario,
   hostedStatus,
   outcomeOf,
-  startFaultScenario,
 } from '../../support/fault-scenario.ts';
 import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
 import { providers } from '../../support/providers.ts';
 import { lineModel } from '../../support/scenarios/scheduler.ts';
 
-const opened: FaultScenario[] = [];
-
-afterEach(async () => {
-  for (const scenario of opened.splice(0)) await scenario.close();
-});
+const setUp = closingScenarios();
 
 /** Ten invocations at `at`, all at once. */
 const tenAt = (scenario: FaultScenario, at: Date): Promise<PassReport[]> => {
@@ -40,8 +36,7 @@ for (const provider of providers) {
   describe(`ten passes at once on ${provider.name}`, () => {
     it('starts the model once and stops it once, with one run holding one start and one stop', async () => {
       // Prepare
-      const scenario = await startFaultScenario(provider, fridayEarlyLead);
-      opened.push(scenario);
+      const scenario = await setUp(provider, fridayEarlyLead);
       const { line } = scenario;
       // Ten passes fall on one virtual instant, where the per-second quota never refills: it is not
       // what this case is about (the scenarios throttle on their own).

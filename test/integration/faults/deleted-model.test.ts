@@ -4,29 +4,23 @@
  * fails once with an alert and nothing is sent to a model that is not there; once the model exists
  * again, the shift gets it back under a continuation of the run, started once and stopped at the end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alarmPoints, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
+  closingScenarios,
   expectOneStartPerRun,
-  type FaultScenario,
   hostedStatus,
   outcomeOf,
-  startFaultScenario,
 } from '../../support/fault-scenario.ts';
 import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
 import { providers } from '../../support/providers.ts';
 import { lineModel, nightModel } from '../../support/scenarios/scheduler.ts';
 
-const opened: FaultScenario[] = [];
-
-afterEach(async () => {
-  for (const scenario of opened.splice(0)) await scenario.close();
-});
+const setUp = closingScenarios();
 
 /** The model hosted for its shift, as at 05:50 on the example's Friday. */
 const hostedLine = async (provider: (typeof providers)[number]) => {
-  const scenario = await startFaultScenario(provider, fridayEarlyLead);
-  opened.push(scenario);
+  const scenario = await setUp(provider, fridayEarlyLead);
   await scenario.tick(fridayEarlyLead);
   await scenario.tick(berlinFriday('05:50'));
   return scenario;

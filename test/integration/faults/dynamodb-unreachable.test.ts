@@ -5,31 +5,20 @@
  * is sent without its intent on record, none is sent twice, and the model is hosted within two
  * ticks of DynamoDB coming back.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PassError } from '../../../src/app/reconcile.ts';
 import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
+  closingScenarios,
   expectOneStartPerRun,
-  type FaultScenario,
   hostedStatus,
   outcomeOf,
-  startFaultScenario,
 } from '../../support/fault-scenario.ts';
 import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
 import { providers } from '../../support/providers.ts';
 import { lineModel } from '../../support/scenarios/scheduler.ts';
 
-const opened: FaultScenario[] = [];
-
-afterEach(async () => {
-  for (const scenario of opened.splice(0)) await scenario.close();
-});
-
-const setUp = async (...args: Parameters<typeof startFaultScenario>) => {
-  const scenario = await startFaultScenario(...args);
-  opened.push(scenario);
-  return scenario;
-};
+const setUp = closingScenarios();
 
 const writesItems = (target: string | undefined) =>
   target === 'DynamoDB_20120810.TransactWriteItems' || target === 'DynamoDB_20120810.PutItem';

@@ -5,32 +5,22 @@
  * it), and drops an event later than that: the next tick decides at its own time. The emulator's
  * clock is the function's: the service acts when the call arrives.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventToleranceMs, reconcileOnTime } from '../../../src/app/reconcile.ts';
 import { alarmPoints, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import {
+  closingScenarios,
   expectOneStartPerRun,
   type FaultScenario,
   hostedStatus,
   outcomeOf,
-  startFaultScenario,
 } from '../../support/fault-scenario.ts';
 import { berlinFriday, fridayEarlyLead, fridayLateEnd } from '../../support/instants.ts';
 import { lookoutVision, providers } from '../../support/providers.ts';
 import { lineModel } from '../../support/scenarios/scheduler.ts';
 
 const minute = 60_000;
-const opened: FaultScenario[] = [];
-
-afterEach(async () => {
-  for (const scenario of opened.splice(0)) await scenario.close();
-});
-
-const setUp = async (...args: Parameters<typeof startFaultScenario>) => {
-  const scenario = await startFaultScenario(...args);
-  opened.push(scenario);
-  return scenario;
-};
+const setUp = closingScenarios();
 
 /** One invocation for an event at `event`, handled when the function's clock (and the service's) reads `now`. */
 const invoke = (scenario: FaultScenario, event: Date, now: Date) => {

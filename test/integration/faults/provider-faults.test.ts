@@ -5,32 +5,22 @@
  * pass returns with the model deferred, the service has accepted at most one start per run, the
  * run holds the intent and its token, and the model is hosted within two ticks of the fault passing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alarmPoints, giveUpFailures, metricsOf, metricValue } from '../../support/fault-metrics.ts';
 import type { Fault } from '../../support/fault-proxy.ts';
 import {
+  closingScenarios,
   expectOneStartPerRun,
   type FaultScenario,
   faultTerms,
   hostedStatus,
   outcomeOf,
-  startFaultScenario,
 } from '../../support/fault-scenario.ts';
 import { berlinFriday, fridayEarlyLead } from '../../support/instants.ts';
 import { providers } from '../../support/providers.ts';
 import { lineModel, nightModel } from '../../support/scenarios/scheduler.ts';
 
-const opened: FaultScenario[] = [];
-
-afterEach(async () => {
-  for (const scenario of opened.splice(0)) await scenario.close();
-});
-
-const setUp = async (...args: Parameters<typeof startFaultScenario>) => {
-  const scenario = await startFaultScenario(...args);
-  opened.push(scenario);
-  return scenario;
-};
+const setUp = closingScenarios();
 
 /** The SDK's own attempts (3, as the Lambdas' clients make them) times the pass's tries of a call (3). */
 const attemptsPerPass = 9;
