@@ -12,13 +12,17 @@
  * and never more than `maxLeadMinutes`. A long run may miss more minutes for the same coverage, so
  * it may take a shorter lead than a short one.
  *
- * E[(X − L)+] is estimated twice and the larger estimate is used:
- * - empirically: the recorded durations together with {@link PRIOR_WEIGHT} pseudo-starts drawn from
- *   the provider's prior (their share computed exactly), so the first runs follow the prior and the
- *   record takes over as it grows;
- * - as a lognormal fitted to the logarithms of the durations, shrunk toward the prior with the same
- *   weight, its spread widened by (1 + {@link FIT_WIDENING}/(n + k)) for the uncertainty of the fit
- *   itself. A few recorded starts under-represent a long tail; the fit does not forget it.
+ * E[(X − L)+] comes from a model of the provider's fleet (partial pooling): each model's starts
+ * take exp(μ_m + ε) minutes, where its typical log-duration μ_m differs from model to model by
+ * `between` and ε, the shape of one model's starts around its own, is shared by the fleet.
+ * - The shape is the fleet's pooled residuals, each start's log-duration less its model's mean
+ *   (with the model's own beside them), plus {@link PRIOR_WEIGHT} pseudo-starts of a lognormal with
+ *   the pooled spread. So a provider whose starts have a long tail gives every model that tail, and
+ *   a bounded one keeps every model bounded, before any one model has many starts on record.
+ * - μ_m is the fleet's typical model moved toward the model's own mean as its starts accrue (the
+ *   normal posterior), and what is still unknown of it (variance v) widens the estimate.
+ * Without any fleet record the documented prior stands in: its median, its spread, and
+ * {@link DEFAULT_BETWEEN} between models.
  *
  * Pure: no I/O, no clock. The caller picks the recent durations ({@link recentDurations}).
  *
@@ -69,10 +73,19 @@ export interface LeadBook {
   readonly starts: Readonly<Record<string, readonly RecordedStart[]>>;
 }
 
-/** How many pseudo-starts the prior counts as. Below this many recorded starts the lead reads as the prior's. */
+/**
+ * How many pseudo-starts the documented prior counts as, in each estimate of the fleet model. Below
+ * this many recorded starts a model's lead reads as the prior's.
+ */
 export const PRIOR_WEIGHT = 3;
-/** How much the fitted lognormal's variance is widened, over (recorded starts + {@link PRIOR_WEIGHT}). */
-export const FIT_WIDENING = 3;
+/**
+ * How much models' typical log-durations are taken to differ until the fleet shows it: a standard
+ * deviation of 0.3 (a model's typical start within ×0.74–×1.35 of the fleet's, one time in three
+ * outside it).
+ */
+export const DEFAULT_BETWEEN = 0.3 ** 2;
+/** How much an estimated spread is widened, over its degrees of freedom (+ {@link PRIOR_WEIGHT}). */
+export const SPREAD_WIDENING = 2;
 /** The most recent recorded starts the rule reads. */
 export const RECENT_STARTS = 30;
 /** How far back recorded starts are read: older ones describe a service that may have changed. */
@@ -124,11 +137,6 @@ interface LogNormal {
   readonly sigma: number;
 }
 
-const logNormalOf = (prior: StartPrior): LogNormal => ({
-  mu: Math.log(prior.medianMinutes),
-  sigma: Math.max(Math.log(prior.p95Minutes / prior.medianMinutes) / Z95, 1e-6),
-});
-
 /** E[(X − L)+] for a lognormal X. */
 const logNormalShortfall = ({ mu, sigma }: LogNormal, lead: number): number => {
   const mean = Math.exp(mu + (sigma * sigma) / 2);
@@ -140,46 +148,111 @@ const logNormalShortfall = ({ mu, sigma }: LogNormal, lead: number): number => {
 const logNormalCdf = ({ mu, sigma }: LogNormal, at: number): number =>
   at <= 0 ? 0 : phi((Math.log(at) - mu) / sigma);
 
-/** The lognormal of the recorded durations, shrunk toward the prior by {@link PRIOR_WEIGHT} pseudo-starts. */
-const fitted = (durations: readonly number[], prior: LogNormal): LogNormal => {
-  const n = durations.length;
-  const k = PRIOR_WEIGHT;
-  const logs = durations.map((x) => Math.log(Math.max(x, SHORTEST_MINUTES)));
-  const mean = n === 0 ? prior.mu : logs.reduce((sum, y) => sum + y, 0) / n;
-  const spread = logs.reduce((sum, y) => sum + (y - mean) ** 2, 0);
-  const mu = (k * prior.mu + n * mean) / (k + n);
-  // The spread pools the prior's with the starts' own around their mean. A record whose median
-  // differs from the prior's moves the median; it does not widen the spread, so one quick start
-  // never lengthens the lead.
-  const variance = (k * prior.sigma ** 2 + spread) / (k + n);
-  return { mu, sigma: Math.sqrt(variance * (1 + FIT_WIDENING / (k + n))) };
+/** One point of a pooled shape: a log-duration less its model's mean, and how many starts it stands for. */
+export interface Residual {
+  readonly value: number;
+  readonly weight: number;
+}
+
+/**
+ * What a provider's fleet says about the start durations of each of its models, in log-minutes
+ * (see the rule above): the prior every `auto` model of the provider learns from.
+ */
+export interface FleetPrior {
+  /** The typical model's log-duration. */
+  readonly mu: number;
+  /** The variance of the models' typical log-durations around `mu` (τ²). */
+  readonly between: number;
+  /** The variance of one model's log-durations around its own typical one (σ²). */
+  readonly within: number;
+  /** The fleet's pooled residuals; empty while it has none. */
+  readonly shape: readonly Residual[];
+  /** Settled starts it was learned from: 0 for the documented prior alone. */
+  readonly starts: number;
+  /** The degrees of freedom behind `within` and `shape`: Σ (n_m − 1) over the models. */
+  readonly freedom: number;
+}
+
+/** The documented prior as a fleet prior: its median and spread, {@link DEFAULT_BETWEEN} between models, no record. */
+export const documentedPrior = (prior: StartPrior): FleetPrior => ({
+  mu: Math.log(prior.medianMinutes),
+  between: DEFAULT_BETWEEN,
+  within: Math.max(Math.log(prior.p95Minutes / prior.medianMinutes) / Z95, 1e-3) ** 2,
+  shape: [],
+  starts: 0,
+  freedom: 0,
+});
+
+/** The logarithm of a duration, with durations under {@link SHORTEST_MINUTES} read as that. */
+const logOf = (minutes: number): number => Math.log(Math.max(minutes, SHORTEST_MINUTES));
+
+/**
+ * The residuals of one model's log-durations around their mean, each scaled by √(n/(n−1)) so that
+ * their spread is the spread of a start, not of a start around a mean estimated from it.
+ */
+const residualsOf = (logs: readonly number[]): number[] => {
+  const n = logs.length;
+  if (n < 2) return [];
+  const mean = logs.reduce((sum, y) => sum + y, 0) / n;
+  const scale = Math.sqrt(n / (n - 1));
+  return logs.map((y) => (y - mean) * scale);
 };
 
-/** The two estimates of E[(X − L)+] and of P(X ≤ L) for one model's record. */
-const estimator = (durations: readonly number[], prior: StartPrior) => {
-  const base = logNormalOf(prior);
-  const fit = fitted(durations, base);
-  const n = durations.length;
+/** Three-point Gauss–Hermite rule for E[f(Z)], Z standard normal: exact for polynomials up to degree 5. */
+const GAUSS_HERMITE = [
+  { node: 0, weight: 2 / 3 },
+  { node: Math.sqrt(3), weight: 1 / 6 },
+  { node: -Math.sqrt(3), weight: 1 / 6 },
+] as const;
+
+/** E[(X − L)+] and P(X ≤ L) for one model, from its recorded durations and its provider's fleet prior. */
+const estimator = (durations: readonly number[], prior: FleetPrior) => {
+  const logs = durations.map(logOf);
+  const n = logs.length;
   const k = PRIOR_WEIGHT;
-  const empirical = (lead: number) =>
-    (durations.reduce((sum, x) => sum + Math.max(0, x - lead), 0) + k * logNormalShortfall(base, lead)) /
-    (n + k);
-  const empiricalCdf = (lead: number) =>
-    (durations.filter((x) => x <= lead).length + k * logNormalCdf(base, lead)) / (n + k);
+  const between = Math.max(prior.between, 1e-6);
+  // A spread estimated from few starts is itself uncertain: widened by 1 + W/(df + k), which only a
+  // small fleet notices.
+  const widening = 1 + SPREAD_WIDENING / (prior.freedom + Math.max(0, n - 1) + PRIOR_WEIGHT);
+  const within = Math.max(prior.within, 1e-6) * widening;
+  const stretch = Math.sqrt(widening);
+  // The model's typical log-duration: the normal posterior from the fleet's and its own starts.
+  const v = 1 / (1 / between + n / within);
+  const mu = v * (prior.mu / between + logs.reduce((sum, y) => sum + y, 0) / within);
+  const shape = [...prior.shape, ...residualsOf(logs).map((value) => ({ value, weight: 1 }))].map(
+    (point) => ({ value: point.value * stretch, weight: point.weight }),
+  );
+  const total = k + shape.reduce((sum, point) => sum + point.weight, 0);
+  const smooth: LogNormal = { mu, sigma: Math.sqrt(within + v) };
+  const spread = Math.sqrt(v);
+  // Each shape point at each of the three values the model's μ may take.
+  const points = GAUSS_HERMITE.flatMap(({ node, weight }) =>
+    shape.map((point) => ({
+      minutes: Math.exp(mu + node * spread + point.value),
+      weight: weight * point.weight,
+    })),
+  );
   return {
-    missed: (lead: number) => Math.max(empirical(lead), logNormalShortfall(fit, lead)),
-    quantile: (lead: number) =>
-      empirical(lead) >= logNormalShortfall(fit, lead) ? empiricalCdf(lead) : logNormalCdf(fit, lead),
+    missed: (lead: number) => {
+      let sum = k * logNormalShortfall(smooth, lead);
+      for (const point of points) if (point.minutes > lead) sum += point.weight * (point.minutes - lead);
+      return sum / total;
+    },
+    quantile: (lead: number) => {
+      let sum = k * logNormalCdf(smooth, lead);
+      for (const point of points) if (point.minutes <= lead) sum += point.weight;
+      return sum / total;
+    },
   };
 };
 
 /**
  * The estimated expected missed minutes E[(X − L)+] of a run started `lead` minutes early, from the
- * recorded durations and the prior (the larger of the two estimates described above).
+ * model's recorded durations and its provider's fleet prior.
  */
 export const expectedMissedMinutes = (
   durations: readonly number[],
-  prior: StartPrior,
+  prior: FleetPrior,
   lead: number,
 ): number => estimator(durations, prior).missed(lead);
 
@@ -189,7 +262,8 @@ export interface AutoLeadInput extends AutoLeadSettings {
   readonly durations: readonly number[];
   /** The run's shift minutes S. */
   readonly shiftMinutes: number;
-  readonly prior: StartPrior;
+  /** The provider's fleet prior ({@link fleetPrior}, or {@link documentedPrior} without a record). */
+  readonly prior: FleetPrior;
 }
 
 /**
@@ -257,43 +331,47 @@ export const describeLead = (lead: Lead): string => {
   return `${lead.minutes} min (learned from ${lead.samples} starts, q=${(lead.quantile ?? 0).toFixed(2)})`;
 };
 
-/** Recorded starts of a provider's models, together, before they stand in for its documented prior. */
-export const FLEET_PRIOR_STARTS = 10;
 /**
  * A start counts toward the fleet prior of a run only once it was HOSTED this long before the run's
  * lead could begin: by then a pass has recorded it, so the prior, and the run's lead, are settled.
  */
 const FLEET_SETTLED_MS = 10 * 60_000;
+/** The most points a pooled shape keeps: more residuals are merged into this many equal-count groups. */
+const SHAPE_POINTS = 256;
 
-/** A provider's recorded starts, pooled and ordered by when each was HOSTED, with running sums of their logarithms. */
-interface FleetStarts {
+/** One model's recorded starts as the fleet prior reads them: by when each was HOSTED, with its logarithm. */
+interface ModelStarts {
   readonly hostedAt: readonly number[];
-  /** `logSums[i]` is the sum of the logarithms of the first `i` starts. */
-  readonly logSums: readonly number[];
+  readonly logs: readonly number[];
 }
 
-const fleetStarts = new WeakMap<LeadBook, Map<string, FleetStarts>>();
+/** Per lead book: each provider's models' starts, sorted once, and the fleet priors already worked out. */
+const fleetCache = new WeakMap<
+  LeadBook,
+  Map<string, { readonly models: readonly ModelStarts[]; readonly priors: Map<number, FleetPrior> }>
+>();
 
-const pooled = (book: LeadBook, provider: string, models: readonly string[]): FleetStarts => {
-  let byProvider = fleetStarts.get(book);
+const fleetOf = (book: LeadBook, provider: string, models: readonly string[]) => {
+  let byProvider = fleetCache.get(book);
   if (!byProvider) {
     byProvider = new Map();
-    fleetStarts.set(book, byProvider);
+    fleetCache.set(book, byProvider);
   }
   const found = byProvider.get(provider);
   if (found) return found;
-  const all = models
-    .flatMap((model) => book.starts[model] ?? [])
-    .map((start) => ({
-      hostedAt: start.acceptedAt.getTime() + start.minutes * 60_000,
-      log: Math.log(Math.max(start.minutes, SHORTEST_MINUTES)),
-    }))
-    .sort((a, b) => a.hostedAt - b.hostedAt);
-  const logSums = [0];
-  for (const start of all) logSums.push((logSums.at(-1) ?? 0) + start.log);
   const made = {
-    hostedAt: all.map((start) => start.hostedAt),
-    logSums,
+    models: models.flatMap((model) => {
+      const starts = (book.starts[model] ?? [])
+        .map((start) => ({
+          hostedAt: start.acceptedAt.getTime() + start.minutes * 60_000,
+          log: logOf(start.minutes),
+        }))
+        .sort((a, b) => a.hostedAt - b.hostedAt);
+      return starts.length === 0
+        ? []
+        : [{ hostedAt: starts.map((start) => start.hostedAt), logs: starts.map((start) => start.log) }];
+    }),
+    priors: new Map<number, FleetPrior>(),
   };
   byProvider.set(provider, made);
   return made;
@@ -311,13 +389,30 @@ const firstAtLeast = (values: readonly number[], bound: number): number => {
   return low;
 };
 
+/** `values` as at most {@link SHAPE_POINTS} weighted points: sorted, then equal-count groups by their mean. */
+const compressed = (values: number[]): Residual[] => {
+  if (values.length <= SHAPE_POINTS) return values.map((value) => ({ value, weight: 1 }));
+  const sorted = values.sort((a, b) => a - b);
+  return Array.from({ length: SHAPE_POINTS }, (_, group) => {
+    const from = Math.floor((group * sorted.length) / SHAPE_POINTS);
+    const to = Math.floor(((group + 1) * sorted.length) / SHAPE_POINTS);
+    const slice = sorted.slice(from, to);
+    return { value: slice.reduce((sum, x) => sum + x, 0) / slice.length, weight: slice.length };
+  });
+};
+
 /**
- * The prior of a run whose lead can begin no earlier than `before`: the provider's documented one,
- * until the provider's models (`models`) together have {@link FLEET_PRIOR_STARTS} starts on record
- * that were HOSTED in the {@link RECENT_START_DAYS} days before, settled ({@link FLEET_SETTLED_MS})
- * before `before`; from then on the documented lognormal moved to the median of those starts. A
- * model's first runs so begin from what this fleet's starts take, not from the documented range.
- * The starts are pooled once per lead book and provider, so each run's prior is two searches.
+ * The fleet prior of a run whose lead can begin no earlier than `before`, from the recorded starts of
+ * the provider's models (`models`): for each model, its last {@link RECENT_STARTS} starts HOSTED in
+ * the {@link RECENT_START_DAYS} days before, settled ({@link FLEET_SETTLED_MS}) before `before`.
+ * Each estimate counts the documented prior as {@link PRIOR_WEIGHT} pseudo-observations:
+ *
+ *     within  = (k·σ²_doc + Σ_m Σ_j (y_mj − ȳ_m)²) / (k + Σ_m (n_m − 1))
+ *     mu      = (k·μ_doc + Σ_m ȳ_m) / (k + M)
+ *     between = (k·τ²_doc + (M − 1)·max(0, var(ȳ_m) − within·mean(1/n_m))) / (k + M − 1)
+ *
+ * and the shape is every model's residuals (those with two starts or more). Worked out once per lead
+ * book, provider and instant, so the runs of one pass share it.
  */
 export const fleetPrior = (
   book: LeadBook,
@@ -325,15 +420,41 @@ export const fleetPrior = (
   models: readonly string[],
   before: Date,
   documented: StartPrior,
-): StartPrior => {
-  const fleet = pooled(book, provider, models);
-  const until = firstAtLeast(fleet.hostedAt, before.getTime() - FLEET_SETTLED_MS);
-  const from = firstAtLeast(fleet.hostedAt, before.getTime() - RECENT_START_DAYS * 86_400_000);
-  const count = until - from;
-  if (count < FLEET_PRIOR_STARTS) return documented;
-  // The fleet sets the median; the spread stays the documented one: how much one model's starts
-  // vary is not how much the models differ from each other, which the pooled starts would add.
-  const mu = ((fleet.logSums[until] ?? 0) - (fleet.logSums[from] ?? 0)) / count;
-  const ratio = documented.p95Minutes / documented.medianMinutes;
-  return { medianMinutes: Math.exp(mu), p95Minutes: Math.exp(mu) * ratio };
+): FleetPrior => {
+  const fleet = fleetOf(book, provider, models);
+  const known = fleet.priors.get(before.getTime());
+  if (known) return known;
+  const base = documentedPrior(documented);
+  const k = PRIOR_WEIGHT;
+  const means: { mean: number; n: number }[] = [];
+  const residuals: number[] = [];
+  let squares = 0;
+  let freedom = 0;
+  for (const model of fleet.models) {
+    const until = firstAtLeast(model.hostedAt, before.getTime() - FLEET_SETTLED_MS);
+    const from = Math.max(
+      firstAtLeast(model.hostedAt, before.getTime() - RECENT_START_DAYS * 86_400_000),
+      until - RECENT_STARTS,
+    );
+    const logs = model.logs.slice(from, until);
+    if (logs.length === 0) continue;
+    const mean = logs.reduce((sum, y) => sum + y, 0) / logs.length;
+    means.push({ mean, n: logs.length });
+    for (const y of logs) squares += (y - mean) ** 2;
+    freedom += logs.length - 1;
+    residuals.push(...residualsOf(logs));
+  }
+  const count = means.reduce((sum, model) => sum + model.n, 0);
+  let prior = base;
+  if (count > 0) {
+    const within = (k * base.within + squares) / (k + freedom);
+    const m = means.length;
+    const mu = (k * base.mu + means.reduce((sum, model) => sum + model.mean, 0)) / (k + m);
+    const spreadOfMeans = m < 2 ? 0 : means.reduce((sum, model) => sum + (model.mean - mu) ** 2, 0) / (m - 1);
+    const ownError = (within * means.reduce((sum, model) => sum + 1 / model.n, 0)) / m;
+    const between = (k * base.between + (m - 1) * Math.max(0, spreadOfMeans - ownError)) / (k + m - 1);
+    prior = { mu, between, within, shape: compressed(residuals), starts: count, freedom };
+  }
+  fleet.priors.set(before.getTime(), prior);
+  return prior;
 };

@@ -1,6 +1,14 @@
 import type { ResolvedModel, SchedulerConfig } from './config.ts';
 import { resolvedModel } from './config.ts';
-import { autoLead, FALLBACK_START_PRIOR, fixedLead, fleetPrior, type Lead, startsBeforeRun } from './lead.ts';
+import {
+  autoLead,
+  documentedPrior,
+  FALLBACK_START_PRIOR,
+  fixedLead,
+  fleetPrior,
+  type Lead,
+  startsBeforeRun,
+} from './lead.ts';
 import { RUN_LOOK_AHEAD_DAYS, RUN_LOOK_BACK_DAYS } from './limits.ts';
 import type { RangeOptions, Window } from './windows.ts';
 import { compareText, modelIdsOf, windowsBetween } from './windows.ts';
@@ -143,7 +151,10 @@ export const leadOfRun = (
   const siblings = modelsOfProvider(config, model.provider);
   return autoLead({
     durations: first ? startsBeforeRun(starts, first, resolved.maxLeadMinutes) : [],
-    prior: book && before ? fleetPrior(book, model.provider, siblings, before, documented) : documented,
+    prior:
+      book && before
+        ? fleetPrior(book, model.provider, siblings, before, documented)
+        : documentedPrior(documented),
     shiftMinutes: shiftMinutesOf(windows),
     coverageTarget: resolved.coverageTarget,
     maxLeadMinutes: resolved.maxLeadMinutes,
