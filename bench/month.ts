@@ -1,17 +1,24 @@
 /**
  * `npm run bench -- month [--days N] [--models N] [--projects N] [--seed N] [--latency SPEC]
- * [--model-spread X] [--throttle P] [--hosting-failed P] [--json FILE]`: a month of a Lookout for
- * Vision fleet on the emulator's virtual clock, run five ways on the same keyed draws (see
- * bench/month/run-month.ts) and measured at the emulator: the scheduler as deployed, the scheduler
- * with a fixed 20-minute lead, a cron at the shift edges, a 5-minute reconciler without a lead, and
- * the oracle that knows every start's latency and outcome.
+ * [--model-spread X] [--throttle P] [--hosting-failed P] [--json FILE] [--known-latency]`: a month
+ * of a Lookout for Vision fleet on the emulator's virtual clock, run five ways on the same keyed
+ * draws (see bench/month/run-month.ts) and measured at the emulator: the scheduler as deployed, the
+ * scheduler with a fixed 20-minute lead, a cron at the shift edges, a 5-minute reconciler without a
+ * lead, and the oracle that knows every start's latency and outcome. `--known-latency` adds a sixth:
+ * the scheduler with each model's lead taken by the same rule from its true latency.
  */
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { formatHours, formatShare, formatUsd } from '../src/cli/format.ts';
 import { renderTable, right } from '../src/cli/render.ts';
 import { parseMonthArgs } from './month/params.ts';
-import { type MonthReport, runMonth, strategyNames } from './month/run-month.ts';
+import {
+  type MonthReport,
+  referenceName,
+  runMonth,
+  type StrategyName,
+  strategyNames,
+} from './month/run-month.ts';
 import { workerRunner } from './month/worker-runner.ts';
 
 /** The terminal table of a month report, one line per strategy. */
@@ -29,7 +36,7 @@ export const renderMonthTable = (report: MonthReport): string =>
       right('CALLS'),
       right('WALL S'),
     ],
-    strategyNames.flatMap((name) => {
+    [...strategyNames, referenceName].flatMap((name: StrategyName) => {
       const row = report.strategies[name];
       if (!row) return [];
       return [

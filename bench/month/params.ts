@@ -19,6 +19,8 @@ export interface MonthParams {
   readonly throttle: number;
   /** The share of accepted starts that end HOSTING_FAILED. */
   readonly hostingFailed: number;
+  /** Also run `known-latency`: the scheduler with each model's lead worked out from its true latency. */
+  readonly knownLatency: boolean;
   readonly json?: string;
 }
 
@@ -34,6 +36,7 @@ const options = {
   throttle: { type: 'string', default: '0.05' },
   'hosting-failed': { type: 'string', default: '0.02' },
   json: { type: 'string' },
+  'known-latency': { type: 'boolean', default: false },
 } as const;
 
 const wholeNumber = (flag: string, text: string, min: number): number => {
@@ -57,7 +60,7 @@ const share = (flag: string, text: string, max: number): number => {
  * @throws UsageError (exit status 2) naming the flag that is wrong
  */
 export const parseMonthArgs = (args: readonly string[]): MonthParams => {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -78,6 +81,7 @@ export const parseMonthArgs = (args: readonly string[]): MonthParams => {
     modelSpread: share('model-spread', text('model-spread'), 3),
     throttle: share('throttle', text('throttle'), 0.9),
     hostingFailed: share('hosting-failed', text('hosting-failed'), 0.9),
-    ...(values.json === undefined ? {} : { json: values.json }),
+    knownLatency: values['known-latency'] === true,
+    ...(typeof values.json === 'string' ? { json: values.json } : {}),
   };
 };

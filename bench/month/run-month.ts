@@ -10,6 +10,7 @@ import type { ReconcileDeps } from '../../src/app/reconcile.ts';
 import { VirtualClock } from '../../src/emulator/clock.ts';
 import { inProcessRequestHandler } from '../../src/emulator/in-process-handler.ts';
 import {
+  drawLatency,
   keyedRandom,
   type LatencyDistribution,
   scaleLatency,
@@ -22,7 +23,8 @@ import type { RunningLookoutVisionEmulator } from '../../src/providers/lookoutvi
 import { lookoutVision } from '../../src/providers/lookoutvision/index.ts';
 import type { LookoutVisionRef } from '../../src/providers/lookoutvision/schema.ts';
 import { refOfModel } from '../../src/providers/registry.ts';
-import { runsBetween } from '../../src/schedule/runs.ts';
+import { DEFAULT_COVERAGE_TARGET, DEFAULT_MAX_LEAD_MINUTES } from '../../src/schedule/lead.ts';
+import { runsBetween, shiftMinutesOf } from '../../src/schedule/runs.ts';
 import { windowsBetween } from '../../src/schedule/windows.ts';
 import { type Driver, type SimulationResult, simulate } from '../../src/simulation/simulate.ts';
 import { InMemoryRunRepository } from '../../src/store/in-memory-run-repository.ts';
@@ -39,7 +41,13 @@ export const stopLatency: LatencyDistribution = { kind: 'uniform', minMs: 1 * mi
 
 /** The five strategies, in the order the report lists them. */
 export const strategyNames = ['scheduler', 'fixed-lead', 'edge-cron', 'reconciler', 'oracle'] as const;
-export type StrategyName = (typeof strategyNames)[number];
+/**
+ * The reference run only when asked for (`--known-latency`): the scheduler as deployed, with each
+ * model's lead worked out by the same rule from the model's true start latency instead of from its
+ * record ({@link knownLatencyLeads}). What the rule can reach when nothing is left to learn.
+ */
+export const referenceName = 'known-latency' as const;
+export type StrategyName = (typeof strategyNames)[number] | typeof referenceName;
 
 /** What one strategy showed over the month, summed over the fleet. */
 export interface StrategyFigures {
@@ -57,9 +65,11 @@ export interface StrategyFigures {
 /** The month bench's answer: what was run, and each strategy's figures. */
 export interface MonthReport {
   readonly params: Readonly<Record<string, number | string>>;
-  readonly strategies: Readonly<Record<StrategyName, StrategyFigures>>;
+  readonly strategies: Readonly<Record<(typeof strategyNames)[number], StrategyFigures>> & {
+    readonly [referenceName]?: StrategyFigures;
+  };
   /** Wall-clock seconds each strategy took, and the whole run. */
-  readonly wallSeconds: Readonly<Record<StrategyName | 'total', number>>;
+  readonly wallSeconds: Readonly<Partial<Record<StrategyName, number>> & { readonly total: number }>;
 }
 
 /**
@@ -82,6 +92,51 @@ export const modelStartLatency = (params: MonthParams, key: string): LatencyDist
   );
 
 const keyOf = (ref: LookoutVisionRef): string => `${ref.projectName}/${ref.modelVersion}`;
+
+/** Draws per model behind a known-latency lead. */
+const KNOWN_LATENCY_DRAWS = 4000;
+/** How long a failed start waits to be sent again: half a 5-minute tick, on average. */
+const RETRY_WAIT_MINUTES = 2.5;
+
+/**
+ * Each model's lead for `known-latency`: the rule of `leadMinutes: auto` (the smallest whole L with
+ * E[(T − L)+] ≤ (1 − c)·S, at most maxLeadMinutes) applied to the model's true start time T, where a
+ * start fails HOSTING_FAILED with the bench's probability and is sent again after
+ * {@link RETRY_WAIT_MINUTES}, and S is the shift minutes of the model's most common run. E[·] is
+ * taken over {@link KNOWN_LATENCY_DRAWS} draws of its own (keyed apart from the engine's).
+ */
+export const knownLatencyLeads = (
+  params: MonthParams,
+  models: readonly FleetModel[],
+  config: ShiftsConfig,
+): Record<string, number> => {
+  const coverage = config.defaults.coverageTarget ?? DEFAULT_COVERAGE_TARGET;
+  const maxLead = config.defaults.maxLeadMinutes ?? DEFAULT_MAX_LEAD_MINUTES;
+  return Object.fromEntries(
+    models.map((model) => {
+      const random = keyedRandom(params.seed, 'known-latency', model.key);
+      const draws = Array.from({ length: KNOWN_LATENCY_DRAWS }, () => {
+        let minutes = drawLatency(model.startLatency, random) / minute;
+        while (random() < params.hostingFailed)
+          minutes += RETRY_WAIT_MINUTES + drawLatency(model.startLatency, random) / minute;
+        return minutes;
+      });
+      const lengths = model.runs.map((run) => shiftMinutesOf(run.windows));
+      const allowed = (1 - coverage) * mostCommon(lengths);
+      const missed = (lead: number) =>
+        draws.reduce((sum, x) => sum + Math.max(0, x - lead), 0) / draws.length;
+      let lead = 0;
+      while (lead < maxLead && missed(lead) > allowed) lead += 1;
+      return [model.id, lead];
+    }),
+  );
+};
+
+const mostCommon = (values: readonly number[]): number => {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
+};
 
 interface Prepared {
   readonly engine: RunningLookoutVisionEmulator & { readonly clock: VirtualClock };
@@ -218,22 +273,29 @@ export const runStrategy = async (
       ),
     };
   });
-  const configs: Record<StrategyName, ShiftsConfig> = {
-    scheduler: schedulerStrategyConfig(fleet),
-    'fixed-lead': withLead(fleet, fixedLeadMinutes),
-    'edge-cron': fleet,
-    reconciler: fleet,
-    oracle: fleet,
+  const knownLatency = (): ShiftsConfig => {
+    const leads = knownLatencyLeads(params, models, fleet);
+    const base = withLead(fleet, 0);
+    return { ...base, models: base.models.map((model) => ({ ...model, leadMinutes: leads[model.id] ?? 0 })) };
+  };
+  const configs: Record<StrategyName, () => ShiftsConfig> = {
+    scheduler: () => schedulerStrategyConfig(fleet),
+    'fixed-lead': () => withLead(fleet, fixedLeadMinutes),
+    'edge-cron': () => fleet,
+    reconciler: () => fleet,
+    oracle: () => fleet,
+    [referenceName]: knownLatency,
   };
   const drivers: Record<StrategyName, ((context: StrategyContext) => Driver) | undefined> = {
     scheduler: undefined,
     'fixed-lead': undefined,
+    [referenceName]: undefined,
     'edge-cron': edgeCron,
     reconciler,
     oracle: (context) =>
       oracle(context, { seed: params.seed, hostingFailureProbability: params.hostingFailed }),
   };
-  const config = configs[name];
+  const config = configs[name]();
   const prepared = prepare(params, config, models, from);
   await applyConfig(prepared.deps.configs, config, { source: `month fleet (${name})`, at: from });
   const driver = drivers[name]?.(prepared.context);
@@ -259,7 +321,7 @@ export type StrategyRunner = (
 
 /**
  * Runs the month once per strategy on the same draws and answers each one's figures.
- * `only` limits the strategies run (the oracle always runs: the ratios are to it); `onStrategy`
+ * `only` limits the strategies run (the oracle always runs, and `known-latency` with its flag); `onStrategy`
  * hears of each one as it ends, with its wall-clock seconds. `runner` runs one strategy (in this
  * process by default); `parallel` is how many run at once.
  */
@@ -276,7 +338,13 @@ export const runMonth = async (
   const { only, onStrategy, runner = runStrategy } = options;
   const from = monthStart;
   const to = new Date(from.getTime() + params.days * day);
-  const chosen = strategyNames.filter((name) => name === 'oracle' || !only || only.includes(name));
+  const names: readonly StrategyName[] = params.knownLatency
+    ? [...strategyNames, referenceName]
+    : strategyNames;
+  // The oracle always runs (the ratios are to it), and the reference whenever its flag asks for it.
+  const chosen = names.filter(
+    (name) => name === 'oracle' || name === referenceName || !only || only.includes(name),
+  );
   const figures: Partial<Record<StrategyName, OwnFigures>> = {};
   const wallSeconds: Partial<Record<StrategyName | 'total', number>> = {};
   // The longest first (the scheduler's own passes), so a pool ends as early as it can.
@@ -307,7 +375,7 @@ export const runMonth = async (
         },
       ];
     }),
-  ) as Record<StrategyName, StrategyFigures>;
+  ) as MonthReport['strategies'];
   wallSeconds.total = (performance.now() - began) / 1000;
   return {
     params: {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMonthArgs } from '../../../bench/month/params.ts';
-import { runMonth } from '../../../bench/month/run-month.ts';
+import { knownLatencyLeads, runMonth } from '../../../bench/month/run-month.ts';
 import { run } from '../../../bench/month.ts';
 import { isSchedulerError } from '../../../src/errors.ts';
 
@@ -100,6 +100,36 @@ describe('npm run bench -- month', () => {
     expect(report.strategies['edge-cron'].lateStarts).toBeGreaterThan(0);
     expect(report.strategies['edge-cron'].shiftMinutes).toBe(report.strategies.oracle.shiftMinutes);
   }, 120_000);
+
+  it('adds known-latency only when asked, with every figure', async () => {
+    // Act
+    const args = ['--days', '2', '--models', '3', '--projects', '1', '--latency', 'fixed:12'];
+    const asked = await runMonth(parseMonthArgs([...args, '--known-latency']), { only: ['edge-cron'] });
+    const plain = await runMonth(parseMonthArgs(args), { only: ['edge-cron'] });
+
+    // Assess
+    expect(Object.keys(asked.strategies)).toEqual(['edge-cron', 'oracle', 'known-latency']);
+    expect(Object.keys(asked.strategies['known-latency'] ?? {}).sort()).toEqual(figureKeys);
+    expect(Object.keys(plain.strategies)).toEqual(['edge-cron', 'oracle']);
+  }, 120_000);
+
+  it('gives known-latency the lead the rule takes on the true latency: 12 fixed minutes less the allowance', () => {
+    // Prepare: starts that always take 12 minutes and never fail; S is each model's usual run.
+    const params = parseMonthArgs(['--latency', 'fixed:12', '--hosting-failed', '0']);
+    const run = (minutes: number) => ({
+      windows: [{ start: new Date(0), end: new Date(minutes * 60_000) }],
+    });
+    const models = [
+      { id: 'eight-hours', key: 'a/1', startLatency: 12 * 60_000, runs: [run(480), run(480), run(240)] },
+      { id: 'four-hours', key: 'a/2', startLatency: 12 * 60_000, runs: [run(240)] },
+    ];
+
+    // Act
+    const leads = knownLatencyLeads(params, models as never, { defaults: {} } as never);
+
+    // Assess: E[(12 − L)+] = 12 − L ≤ 0.005·S, so L = ⌈12 − 0.005·S⌉.
+    expect(leads).toEqual({ 'eight-hours': 10, 'four-hours': 11 });
+  });
 
   it('refuses a bad flag with exit status 2, naming it', () => {
     // Act
