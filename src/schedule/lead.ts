@@ -272,6 +272,16 @@ export interface AutoLeadInput extends AutoLeadSettings {
  */
 export const autoLead = (input: AutoLeadInput): Lead => {
   const durations = input.durations.filter((x) => Number.isFinite(x) && x >= 0);
+  let memo = leadMemo.get(input.prior);
+  if (!memo) {
+    memo = new Map();
+    leadMemo.set(input.prior, memo);
+  }
+  const key = `${input.shiftMinutes}|${input.coverageTarget}|${input.maxLeadMinutes}|${durations.join(',')}`;
+  return remembered(memo, key, LEAD_MEMO_SIZE, () => chosenLead(durations, input));
+};
+
+const chosenLead = (durations: readonly number[], input: AutoLeadInput): Lead => {
   const { missed, quantile } = estimator(durations, input.prior);
   const allowed = (1 - input.coverageTarget) * Math.max(0, input.shiftMinutes);
   const max = Math.max(0, Math.floor(input.maxLeadMinutes));
@@ -424,37 +434,65 @@ export const fleetPrior = (
   const fleet = fleetOf(book, provider, models);
   const known = fleet.priors.get(before.getTime());
   if (known) return known;
-  const base = documentedPrior(documented);
-  const k = PRIOR_WEIGHT;
-  const means: { mean: number; n: number }[] = [];
-  const residuals: number[] = [];
-  let squares = 0;
-  let freedom = 0;
-  for (const model of fleet.models) {
+  const slices = fleet.models.flatMap((model) => {
     const until = firstAtLeast(model.hostedAt, before.getTime() - FLEET_SETTLED_MS);
     const from = Math.max(
       firstAtLeast(model.hostedAt, before.getTime() - RECENT_START_DAYS * 86_400_000),
       until - RECENT_STARTS,
     );
-    const logs = model.logs.slice(from, until);
-    if (logs.length === 0) continue;
-    const mean = logs.reduce((sum, y) => sum + y, 0) / logs.length;
-    means.push({ mean, n: logs.length });
-    for (const y of logs) squares += (y - mean) ** 2;
-    freedom += logs.length - 1;
-    residuals.push(...residualsOf(logs));
-  }
-  const count = means.reduce((sum, model) => sum + model.n, 0);
-  let prior = base;
-  if (count > 0) {
-    const within = (k * base.within + squares) / (k + freedom);
-    const m = means.length;
-    const mu = (k * base.mu + means.reduce((sum, model) => sum + model.mean, 0)) / (k + m);
-    const spreadOfMeans = m < 2 ? 0 : means.reduce((sum, model) => sum + (model.mean - mu) ** 2, 0) / (m - 1);
-    const ownError = (within * means.reduce((sum, model) => sum + 1 / model.n, 0)) / m;
-    const between = (k * base.between + (m - 1) * Math.max(0, spreadOfMeans - ownError)) / (k + m - 1);
-    prior = { mu, between, within, shape: compressed(residuals), starts: count, freedom };
-  }
+    return until > from ? [model.logs.slice(from, until)] : [];
+  });
+  // Each pass reads a lead book of its own; the same starts give the same prior, worked out once.
+  const key = `${documented.medianMinutes}/${documented.p95Minutes}|${slices
+    .map((logs) => `${logs.length}:${logs.reduce((sum, y) => sum + y, 0)}`)
+    .join(',')}`;
+  const prior = remembered(priorMemo, key, PRIOR_MEMO_SIZE, () => pooledPrior(slices, documented));
   fleet.priors.set(before.getTime(), prior);
   return prior;
+};
+
+/** The fleet prior of the given starts, one array of log-durations per model (see {@link fleetPrior}). */
+const pooledPrior = (slices: readonly (readonly number[])[], documented: StartPrior): FleetPrior => {
+  const base = documentedPrior(documented);
+  if (slices.length === 0) return base;
+  const k = PRIOR_WEIGHT;
+  const means = slices.map((logs) => ({
+    mean: logs.reduce((sum, y) => sum + y, 0) / logs.length,
+    n: logs.length,
+  }));
+  const residuals = slices.flatMap(residualsOf);
+  let squares = 0;
+  for (const [index, logs] of slices.entries()) {
+    const mean = means[index]?.mean ?? 0;
+    for (const y of logs) squares += (y - mean) ** 2;
+  }
+  const count = means.reduce((sum, model) => sum + model.n, 0);
+  const freedom = count - means.length;
+  const within = (k * base.within + squares) / (k + freedom);
+  const m = means.length;
+  const mu = (k * base.mu + means.reduce((sum, model) => sum + model.mean, 0)) / (k + m);
+  const spreadOfMeans = m < 2 ? 0 : means.reduce((sum, model) => sum + (model.mean - mu) ** 2, 0) / (m - 1);
+  const ownError = (within * means.reduce((sum, model) => sum + 1 / model.n, 0)) / m;
+  const between = (k * base.between + (m - 1) * Math.max(0, spreadOfMeans - ownError)) / (k + m - 1);
+  return { mu, between, within, shape: compressed(residuals), starts: count, freedom };
+};
+
+/** Fleet priors already worked out, by the starts they came from; and the leads taken on each. */
+const priorMemo = new Map<string, FleetPrior>();
+const leadMemo = new WeakMap<FleetPrior, Map<string, Lead>>();
+const PRIOR_MEMO_SIZE = 1024;
+const LEAD_MEMO_SIZE = 8192;
+
+/**
+ * `memo`'s value for `key`, made by `make` when missing; the oldest entry is dropped beyond `size`.
+ * The rule is pure, so remembering an answer never changes one: it only spares the passes of a long
+ * simulation, each with a lead book of its own, from working out the same leads again.
+ */
+const remembered = <V>(memo: Map<string, V>, key: string, size: number, make: () => V): V => {
+  const found = memo.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  memo.set(key, made);
+  if (memo.size > size) memo.delete(memo.keys().next().value as string);
+  return made;
 };
