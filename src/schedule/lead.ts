@@ -443,9 +443,10 @@ export const fleetPrior = (
     return until > from ? [model.logs.slice(from, until)] : [];
   });
   // Each pass reads a lead book of its own; the same starts give the same prior, worked out once.
+  // The key is every start read, so no two records can share an answer.
   const key = `${documented.medianMinutes}/${documented.p95Minutes}|${slices
-    .map((logs) => `${logs.length}:${logs.reduce((sum, y) => sum + y, 0)}`)
-    .join(',')}`;
+    .map((logs) => logs.join(','))
+    .join(';')}`;
   const prior = remembered(priorMemo, key, PRIOR_MEMO_SIZE, () => pooledPrior(slices, documented));
   fleet.priors.set(before.getTime(), prior);
   return prior;

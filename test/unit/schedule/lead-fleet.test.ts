@@ -94,3 +94,19 @@ describe('the fleet prior', () => {
     expect(prior.shape.reduce((sum, point) => sum + point.value * point.weight, 0)).toBeCloseTo(0, 6);
   });
 });
+
+describe('the fleet prior, remembered', () => {
+  it('gives two records with the same count and mean of log-durations their own priors', () => {
+    // 8·8·8·8 = 4·16·8·8: the same number of starts and the same sum of logarithms, other spreads.
+    const even = fleetPrior(bookOf({ a: starts([8, 8, 8, 8]) }), 'lookoutvision', ['a'], before, documented);
+    const spread = fleetPrior(
+      bookOf({ a: starts([4, 16, 8, 8]) }),
+      'lookoutvision',
+      ['a'],
+      before,
+      documented,
+    );
+    expect(spread.within).toBeGreaterThan(even.within);
+    expect(spread.shape).not.toEqual(even.shape);
+  });
+});
