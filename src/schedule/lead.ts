@@ -443,14 +443,50 @@ export const fleetPrior = (
     return until > from ? [model.logs.slice(from, until)] : [];
   });
   // Each pass reads a lead book of its own; the same starts give the same prior, worked out once.
-  // The key is every start read, so no two records can share an answer.
-  const key = `${documented.medianMinutes}/${documented.p95Minutes}|${slices
-    .map((logs) => logs.join(','))
-    .join(';')}`;
-  const prior = remembered(priorMemo, key, PRIOR_MEMO_SIZE, () => pooledPrior(slices, documented));
+  // A hash finds the remembered one and a comparison of every start read confirms it.
+  const key = `${documented.medianMinutes}/${documented.p95Minutes}|${hashOf(slices)}`;
+  const found = priorMemo.get(key);
+  const prior =
+    found && sameSlices(found.slices, slices)
+      ? found.prior
+      : remembered(
+          priorMemo,
+          key,
+          PRIOR_MEMO_SIZE,
+          () => ({ slices, prior: pooledPrior(slices, documented) }),
+          true,
+        ).prior;
   fleet.priors.set(before.getTime(), prior);
   return prior;
 };
+
+/** A 64-bit hash (as text) of the log-durations of each model, in order. */
+const hashOf = (slices: readonly (readonly number[])[]): string => {
+  const words = new Uint32Array(new Float64Array(1).buffer);
+  const view = new Float64Array(words.buffer);
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const mix = (word: number) => {
+    a = Math.imul(a ^ word, 0x01000193);
+    b = Math.imul(b ^ word, 0x5bd1e995) ^ (b >>> 15);
+  };
+  for (const logs of slices) {
+    mix(logs.length);
+    for (const y of logs) {
+      view[0] = y;
+      mix(words[0] ?? 0);
+      mix(words[1] ?? 0);
+    }
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+};
+
+const sameSlices = (a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean =>
+  a.length === b.length &&
+  a.every((logs, index) => {
+    const other = b[index];
+    return other !== undefined && logs.length === other.length && logs.every((y, j) => y === other[j]);
+  });
 
 /** The fleet prior of the given starts, one array of log-durations per model (see {@link fleetPrior}). */
 const pooledPrior = (slices: readonly (readonly number[])[], documented: StartPrior): FleetPrior => {
@@ -479,19 +515,29 @@ const pooledPrior = (slices: readonly (readonly number[])[], documented: StartPr
 };
 
 /** Fleet priors already worked out, by the starts they came from; and the leads taken on each. */
-const priorMemo = new Map<string, FleetPrior>();
+const priorMemo = new Map<
+  string,
+  { readonly slices: readonly (readonly number[])[]; readonly prior: FleetPrior }
+>();
 const leadMemo = new WeakMap<FleetPrior, Map<string, Lead>>();
 const PRIOR_MEMO_SIZE = 1024;
 const LEAD_MEMO_SIZE = 8192;
 
 /**
- * `memo`'s value for `key`, made by `make` when missing; the oldest entry is dropped beyond `size`.
+ * `memo`'s value for `key`, made by `make` when missing (or when `replace`, the one found being
+ * wrong for the caller); the oldest entry is dropped beyond `size`.
  * The rule is pure, so remembering an answer never changes one: it only spares the passes of a long
  * simulation, each with a lead book of its own, from working out the same leads again.
  */
-const remembered = <V>(memo: Map<string, V>, key: string, size: number, make: () => V): V => {
+const remembered = <V>(
+  memo: Map<string, V>,
+  key: string,
+  size: number,
+  make: () => V,
+  replace = false,
+): V => {
   const found = memo.get(key);
-  if (found !== undefined) return found;
+  if (found !== undefined && !replace) return found;
   const made = make();
   memo.set(key, made);
   if (memo.size > size) memo.delete(memo.keys().next().value as string);
