@@ -278,7 +278,7 @@ export const autoLead = (input: AutoLeadInput): Lead => {
     leadMemo.set(input.prior, memo);
   }
   const key = `${input.shiftMinutes}|${input.coverageTarget}|${input.maxLeadMinutes}|${durations.join(',')}`;
-  return remembered(memo, key, LEAD_MEMO_SIZE, () => chosenLead(durations, input));
+  return rememberedOr(memo, key, LEAD_MEMO_SIZE, () => chosenLead(durations, input));
 };
 
 const chosenLead = (durations: readonly number[], input: AutoLeadInput): Lead => {
@@ -445,17 +445,12 @@ export const fleetPrior = (
   // Each pass reads a lead book of its own; the same starts give the same prior, worked out once.
   // A hash finds the remembered one and a comparison of every start read confirms it.
   const key = `${documented.medianMinutes}/${documented.p95Minutes}|${hashOf(slices)}`;
-  const found = priorMemo.get(key);
-  const prior =
-    found && sameSlices(found.slices, slices)
-      ? found.prior
-      : remembered(
-          priorMemo,
-          key,
-          PRIOR_MEMO_SIZE,
-          () => ({ slices, prior: pooledPrior(slices, documented) }),
-          true,
-        ).prior;
+  let remembered = priorMemo.get(key);
+  if (!remembered || !sameSlices(remembered.slices, slices)) {
+    remembered = { slices, prior: pooledPrior(slices, documented) };
+    remember(priorMemo, key, remembered, PRIOR_MEMO_SIZE);
+  }
+  const { prior } = remembered;
   fleet.priors.set(before.getTime(), prior);
   return prior;
 };
@@ -524,22 +519,20 @@ const PRIOR_MEMO_SIZE = 1024;
 const LEAD_MEMO_SIZE = 8192;
 
 /**
- * `memo`'s value for `key`, made by `make` when missing (or when `replace`, the one found being
- * wrong for the caller); the oldest entry is dropped beyond `size`.
- * The rule is pure, so remembering an answer never changes one: it only spares the passes of a long
- * simulation, each with a lead book of its own, from working out the same leads again.
+ * `memo`'s value for `key`, made by `make` when missing. The rule is pure, so remembering an answer
+ * never changes one: it only spares the passes of a long simulation, each with a lead book of its
+ * own, from working out the same leads again.
  */
-const remembered = <V>(
-  memo: Map<string, V>,
-  key: string,
-  size: number,
-  make: () => V,
-  replace = false,
-): V => {
+const rememberedOr = <V>(memo: Map<string, V>, key: string, size: number, make: () => V): V => {
   const found = memo.get(key);
-  if (found !== undefined && !replace) return found;
+  if (found !== undefined) return found;
   const made = make();
-  memo.set(key, made);
-  if (memo.size > size) memo.delete(memo.keys().next().value as string);
+  remember(memo, key, made, size);
   return made;
+};
+
+/** Keeps `value` for `key` in `memo`, dropping the oldest entry beyond `size`. */
+const remember = <V>(memo: Map<string, V>, key: string, value: V, size: number): void => {
+  memo.set(key, value);
+  if (memo.size > size) memo.delete(memo.keys().next().value as string);
 };
