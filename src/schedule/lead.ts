@@ -173,15 +173,26 @@ export interface FleetPrior {
   readonly freedom: number;
 }
 
-/** The documented prior as a fleet prior: its median and spread, {@link DEFAULT_BETWEEN} between models, no record. */
-export const documentedPrior = (prior: StartPrior): FleetPrior => ({
-  mu: Math.log(prior.medianMinutes),
-  between: DEFAULT_BETWEEN,
-  within: Math.max(Math.log(prior.p95Minutes / prior.medianMinutes) / Z95, 1e-3) ** 2,
-  shape: [],
-  starts: 0,
-  freedom: 0,
-});
+const documentedPriors = new WeakMap<StartPrior, FleetPrior>();
+
+/**
+ * The documented prior as a fleet prior: its median and spread, {@link DEFAULT_BETWEEN} between
+ * models, no record. One object per documented prior, so the leads taken on it are remembered too.
+ */
+export const documentedPrior = (prior: StartPrior): FleetPrior => {
+  const found = documentedPriors.get(prior);
+  if (found) return found;
+  const made: FleetPrior = {
+    mu: Math.log(prior.medianMinutes),
+    between: DEFAULT_BETWEEN,
+    within: Math.max(Math.log(prior.p95Minutes / prior.medianMinutes) / Z95, 1e-3) ** 2,
+    shape: [],
+    starts: 0,
+    freedom: 0,
+  };
+  documentedPriors.set(prior, made);
+  return made;
+};
 
 /** The logarithm of a duration, with durations under {@link SHORTEST_MINUTES} read as that. */
 const logOf = (minutes: number): number => Math.log(Math.max(minutes, SHORTEST_MINUTES));

@@ -31,6 +31,8 @@ describe('the fleet prior', () => {
     const prior = fleetPrior(bookOf({}), 'lookoutvision', ['a'], before, documented);
     expect(prior).toEqual(documentedPrior(documented));
     expect(prior.between).toBe(DEFAULT_BETWEEN);
+    // One object per documented prior: the leads taken on it are remembered by that object.
+    expect(documentedPrior(documented)).toBe(documentedPrior(documented));
   });
 
   it("moves the typical model to the models' own means, each counted once beside the documented median", () => {
